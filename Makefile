@@ -1,0 +1,43 @@
+# market-snapshots: `make build` builds the warehouse from raw/, `make test` runs every test.
+# Each target bootstraps .venv from uv.lock first (and only when the lock or pyproject changed).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.synced
+
+.PHONY: help env build test dev lint format clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): uv.lock pyproject.toml
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet 'uv>=0.5,<1'
+	$(UV) sync --frozen
+	@touch $@
+
+env: $(STAMP) ## Create or refresh .venv from uv.lock (every other target does this first)
+
+build: $(STAMP) ## Build and publish the warehouse ($$MARKET_RAW_DIR -> $$MARKET_WAREHOUSE)
+	$(BIN)/market-snapshots build
+
+test: $(STAMP) ## Run the whole test suite (unit, dbt, Dagster end to end)
+	$(BIN)/pytest
+
+dev: $(STAMP) ## Open the Dagster UI on http://127.0.0.1:$${DAGSTER_PORT:-3000}
+	$(BIN)/market-snapshots dev
+
+lint: $(STAMP) ## ruff + mypy --strict
+	$(BIN)/ruff check dagster_project tests
+	$(BIN)/ruff format --check dagster_project tests
+	$(BIN)/mypy
+
+format: $(STAMP) ## Format the Python code
+	$(BIN)/ruff format dagster_project tests
+	$(BIN)/ruff check --fix dagster_project tests
+
+clean: ## Remove the default warehouse and state directory (raw/ is never touched)
+	rm -rf warehouse

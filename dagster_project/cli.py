@@ -1,0 +1,156 @@
+"""``market-snapshots``: build the warehouse from the command line (the same Dagster job as the UI)."""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from dagster_project.core.errors import BuildLockedError, MarketSnapshotsError
+from dagster_project.settings import Settings, export_settings, load_settings
+
+_DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+
+
+@contextmanager
+def build_lock(settings: Settings) -> Iterator[None]:
+    """Hold the state directory's build lock; fail fast if another build holds it."""
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    with settings.build_lock.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildLockedError(
+                f"another build is running on {settings.state_dir} (lock {settings.build_lock}); "
+                "try again when it has finished"
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def prepare_dagster_home(settings: Settings) -> Path:
+    """A persistent DAGSTER_HOME in the state directory, shared with ``make dev``."""
+    home = Path(os.environ.get("DAGSTER_HOME") or settings.dagster_home)
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(_DAGSTER_YAML)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def _settings_from(args: argparse.Namespace) -> Settings:
+    env = dict(os.environ)
+    for option, variable in (
+        ("raw_dir", "MARKET_RAW_DIR"),
+        ("warehouse", "MARKET_WAREHOUSE"),
+        ("state_dir", "MARKET_STATE_DIR"),
+    ):
+        value = getattr(args, option, None)
+        if value:
+            env[variable] = value
+    settings = load_settings(env)
+    export_settings(settings)
+    return settings
+
+
+def _summary(settings: Settings) -> str:
+    from dagster_project.core.warehouse import connect
+
+    with connect(settings.warehouse, read_only=True) as con:
+        statuses = con.execute(
+            "select status, count(*) from audit.captures group by status order by status"
+        ).fetchall()
+        dates = con.execute(
+            "select count(distinct market_date), min(market_date), max(market_date), count(*) "
+            "from marts.fct_daily_movers"
+        ).fetchone()
+        rejected = con.execute("select count(*) from audit.rejected_lines").fetchone()
+    counts = ", ".join(f"{count} {status}" for status, count in statuses) or "no captures"
+    lines = [f"warehouse: {settings.warehouse}", f"captures: {counts}"]
+    if dates and dates[0]:
+        lines.append(f"market dates: {dates[0]} ({dates[1]} … {dates[2]}), {dates[3]} daily quotes")
+    lines.append(f"rejected lines: {rejected[0] if rejected else 0}")
+    return "\n".join(lines)
+
+
+def build(args: argparse.Namespace) -> int:
+    """Run the ``build_warehouse`` job in this process against a persistent Dagster instance."""
+    settings = _settings_from(args)
+    prepare_dagster_home(settings)
+    with build_lock(settings):
+        import dagster as dg
+
+        from dagster_project.definitions import defs
+
+        job = defs.resolve_job_def("build_warehouse")
+        with dg.DagsterInstance.get() as instance:
+            result = job.execute_in_process(instance=instance, raise_on_error=False)
+    if not result.success:
+        failures = [
+            f"{event.step_key}: {event.step_failure_data.error.message.strip() if event.step_failure_data.error else ''}"
+            for event in result.all_events
+            if event.is_step_failure and event.step_failure_data
+        ]
+        print("build failed; the previously published warehouse is unchanged.", file=sys.stderr)
+        for failure in failures:
+            print(f"  {failure}", file=sys.stderr)
+        return 1
+    print(_summary(settings))
+    return 0
+
+
+def dev(args: argparse.Namespace) -> int:
+    """Start the Dagster UI on the same definitions and the same instance as ``build``."""
+    settings = _settings_from(args)
+    prepare_dagster_home(settings)
+    port = str(args.port or os.environ.get("DAGSTER_PORT") or 3000)
+    dagster = Path(sys.executable).with_name("dagster")
+    command = [str(dagster), "dev", "-m", "dagster_project.definitions", "-h", args.host, "-p", port]
+    print(f"Dagster UI on http://{args.host}:{port} (DAGSTER_HOME={os.environ['DAGSTER_HOME']})")
+    os.execv(command[0], command)
+    return 0  # pragma: no cover - execv does not return
+
+
+def _add_path_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--raw-dir", help="captures to read (default $MARKET_RAW_DIR or raw/)")
+    command.add_argument(
+        "--warehouse", help="published file (default $MARKET_WAREHOUSE or warehouse/market.duckdb)"
+    )
+    command.add_argument(
+        "--state-dir", help="working files (default $MARKET_STATE_DIR or .state beside the warehouse)"
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(prog="market-snapshots", description=__doc__)
+    commands = main_parser.add_subparsers(dest="command", required=True)
+    build_parser = commands.add_parser("build", help="build and publish the warehouse from the raw dir")
+    _add_path_options(build_parser)
+    build_parser.set_defaults(handler=build)
+    dev_parser = commands.add_parser("dev", help="open the Dagster UI (dagster dev) on this project")
+    _add_path_options(dev_parser)
+    dev_parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    dev_parser.add_argument("--port", type=int, help="port (default $DAGSTER_PORT or 3000)")
+    dev_parser.set_defaults(handler=dev)
+    return main_parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except MarketSnapshotsError as exc:
+        print(f"market-snapshots: {exc}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,187 @@
+"""DuckDB: the private working database, and atomic publication of the warehouse file.
+
+The build writes only ``<state>/work.duckdb``. Publishing copies the public schemas into a new
+file written in DuckDB 1.0 storage (readable by the DuckDB 1.x that BI tools ship), then renames it
+over the published path: readers keep the file they opened, new readers get the new one, and
+nobody ever sees a half-built or missing warehouse.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from dagster_project.core.errors import WarehouseError
+
+PUBLIC_SCHEMAS = ("marts", "audit")
+PUBLISH_STORAGE_VERSION = "v1.0.0"
+
+
+@contextmanager
+def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a DuckDB file, closed on exit."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    rows = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+        [schema, table],
+    ).fetchall()
+    return bool(rows[0][0])
+
+
+def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> pl.DataFrame | None:
+    """The whole table as a frame, or None when it does not exist yet."""
+    if not table_exists(con, schema, table):
+        return None
+    return con.sql(f"select * from {_ident(schema)}.{_ident(table)}").pl()
+
+
+def replace_table(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, frame: pl.DataFrame
+) -> None:
+    """Replace a table with the frame's rows, in one transaction."""
+    target = f"{_ident(schema)}.{_ident(table)}"
+    con.execute("begin")
+    try:
+        con.execute(f"create schema if not exists {_ident(schema)}")
+        con.register("incoming_frame", frame)
+        con.execute(f"create or replace table {target} as select * from incoming_frame")
+        con.unregister("incoming_frame")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def upsert_by_key(
+    con: duckdb.DuckDBPyConnection,
+    schema: str,
+    table: str,
+    frame: pl.DataFrame,
+    *,
+    key: str,
+    keys: Sequence[str],
+) -> None:
+    """Delete rows whose ``key`` is in ``keys``, then append ``frame``; create the table if new."""
+    target = f"{_ident(schema)}.{_ident(table)}"
+    con.execute("begin")
+    try:
+        con.execute(f"create schema if not exists {_ident(schema)}")
+        con.register("incoming_frame", frame)
+        con.execute(f"create table if not exists {target} as select * from incoming_frame limit 0")
+        if keys:
+            con.register("incoming_keys", pl.DataFrame({key: list(keys)}))
+            con.execute(
+                f"delete from {target} where {_ident(key)} in (select {_ident(key)} from incoming_keys)"
+            )
+            con.unregister("incoming_keys")
+        con.execute(f"insert into {target} by name select * from incoming_frame")
+        con.unregister("incoming_frame")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def _copy_schema_objects(con: duckdb.DuckDBPyConnection, schemas: Iterable[str]) -> int:
+    """Copy tables (with comments) and views of ``schemas`` from ``work`` into ``pub``."""
+    wanted = list(schemas)
+    tables = con.execute(
+        "select schema_name, table_name, comment from duckdb_tables() "
+        "where database_name = 'work' and schema_name in (select unnest(?)) order by all",
+        [wanted],
+    ).fetchall()
+    for schema in wanted:
+        con.execute(f"create schema if not exists pub.{_ident(schema)}")
+    for schema, table, comment in tables:
+        name = f"{_ident(schema)}.{_ident(table)}"
+        con.execute(f"create table pub.{name} as select * from work.{name}")
+        if comment:
+            con.execute(f"comment on table pub.{name} is {_literal(comment)}")
+    columns = con.execute(
+        "select schema_name, table_name, column_name, comment from duckdb_columns() "
+        "where database_name = 'work' and schema_name in (select unnest(?)) "
+        "and comment is not null and comment <> '' order by all",
+        [wanted],
+    ).fetchall()
+    table_names = {(schema, table) for schema, table, _ in tables}
+    for schema, table, column, comment in columns:
+        if (schema, table) in table_names:
+            target = f"pub.{_ident(schema)}.{_ident(table)}.{_ident(column)}"
+            con.execute(f"comment on column {target} is {_literal(comment)}")
+    views = con.execute(
+        "select schema_name, view_name, sql, comment from duckdb_views() "
+        "where database_name = 'work' and not internal and schema_name in (select unnest(?)) "
+        "order by all",
+        [wanted],
+    ).fetchall()
+    if views:
+        con.execute("use pub")
+        for schema, view, sql, comment in views:
+            con.execute(sql)
+            if comment:
+                con.execute(
+                    f"comment on view {_ident(schema)}.{_ident(view)} is {_literal(comment)}"
+                )
+        con.execute("use work")
+    return len(tables)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(work_db: Path, warehouse: Path, *, schemas: Sequence[str] = PUBLIC_SCHEMAS) -> int:
+    """Copy the public schemas of ``work_db`` to ``warehouse`` atomically; return tables copied."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    staging = warehouse.with_name(f".{warehouse.name}.publishing-{os.getpid()}")
+    for leftover in (staging, staging.with_name(staging.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute(f"attach {_literal(str(work_db))} as work (read_only)")
+            con.execute(
+                f"attach {_literal(str(staging))} as pub "
+                f"(storage_version {_literal(PUBLISH_STORAGE_VERSION)})"
+            )
+            copied = _copy_schema_objects(con, schemas)
+            if copied == 0:
+                raise WarehouseError(
+                    f"nothing to publish: no tables in {list(schemas)} of {work_db}"
+                )
+            con.execute("use memory")
+            con.execute("detach pub")
+            con.execute("detach work")
+        finally:
+            con.close()
+        _fsync(staging)
+        os.replace(staging, warehouse)
+        _fsync(warehouse.parent)
+    finally:
+        staging.unlink(missing_ok=True)
+    return copied

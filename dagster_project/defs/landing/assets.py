@@ -1,0 +1,48 @@
+"""Landing: the inventory of capture files under the raw dir."""
+
+
+import dagster as dg
+
+from dagster_project.core.errors import ConfigError
+from dagster_project.core.landing import inventory, known_files
+from dagster_project.core.warehouse import connect, read_table, replace_table
+from dagster_project.defs.metadata import markdown_table
+from dagster_project.defs.resources import MarketResource
+
+CAPTURE_FILES = dg.AssetKey(["landing", "capture_files"])
+
+
+@dg.asset(key=CAPTURE_FILES, group_name="landing", kinds={"python", "duckdb"})
+def capture_files(context: dg.AssetExecutionContext, market: MarketResource) -> dg.MaterializeResult:
+    """Every capture file under the raw dir, identified by the SHA-256 of its bytes (never modified)."""
+    settings = market.settings()
+    if not settings.raw_dir.is_dir():
+        raise ConfigError(f"raw dir {settings.raw_dir} does not exist (set MARKET_RAW_DIR)")
+    with connect(settings.work_db) as con:
+        previous = read_table(con, "landing", "capture_files")
+        known = known_files(previous) if previous is not None else {}
+        found = inventory(settings.raw_dir, known=known)
+        replace_table(con, "landing", "capture_files", found.files)
+    files = found.files
+    previous_hashes = set(previous["sha256"]) if previous is not None else set()
+    new_hashes = set(files["sha256"]) - previous_hashes
+    if found.ignored:
+        context.log.warning(
+            f"ignored {len(found.ignored)} non-capture file(s) (not .txt/.htm/.html): "
+            + ", ".join(found.ignored[:10])
+        )
+    preview = files.sort("captured_at", descending=True).head(10)
+    return dg.MaterializeResult(
+        metadata={
+            "raw_dir": dg.MetadataValue.path(str(settings.raw_dir)),
+            "dagster/row_count": files.height,
+            "distinct_captures": files["sha256"].n_unique(),
+            "new_captures": len(new_hashes),
+            "total_bytes": int(files["byte_size"].sum() or 0),
+            "ignored_files": len(found.ignored),
+            "latest_files": dg.MetadataValue.md(
+                markdown_table(preview.select("source_path", "captured_at", "byte_size"))
+            ),
+        }
+    )
+

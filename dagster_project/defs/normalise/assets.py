@@ -1,0 +1,103 @@
+"""Normalise: quotes, index levels and rejected lines from every capture not yet parsed."""
+
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+import dagster_project.core as core_package
+from dagster_project.core.calendar import psx_calendar
+from dagster_project.core.fingerprint import files_fingerprint
+from dagster_project.core.normalise import CaptureSource, NormalisedFrames, normalise_captures
+from dagster_project.core.warehouse import connect, read_table, upsert_by_key
+from dagster_project.defs.landing.assets import CAPTURE_FILES
+from dagster_project.defs.metadata import markdown_table
+from dagster_project.defs.resources import MarketResource
+from dagster_project.settings import HOLIDAYS_SEED
+
+NORMALISED_TABLES = ("captures", "quotes", "index_levels", "rejected_lines")
+_DESCRIPTIONS = {
+    "captures": "One row per parsed capture: format, page date, PSX session, reject reason.",
+    "quotes": "One row per stock quote line of a capture (symbol, close, change, change %).",
+    "index_levels": "One row per index line of a capture (index code, level, change, change %).",
+    "rejected_lines": "Ticker-like lines that did not parse, with the reason.",
+}
+_CORE_DIR = Path(core_package.__file__).parent
+
+
+def normaliser_version() -> str:
+    """Changes whenever the decoder, the grammar, the calendar or the holiday seed change."""
+    sources = [_CORE_DIR / name for name in ("capture.py", "ticker.py", "calendar.py", "normalise.py")]
+    return files_fingerprint([*sources, HOLIDAYS_SEED])
+
+
+def pending_sources(files: pl.DataFrame, done: pl.DataFrame | None, raw_dir: Path) -> list[CaptureSource]:
+    """One source per distinct capture in ``files`` that ``done`` lacks at the current version."""
+    version = normaliser_version()
+    todo = files
+    if done is not None and "normaliser_version" in done.columns:
+        current = done.filter(pl.col("normaliser_version") == version)["sha256"]
+        todo = files.filter(~pl.col("sha256").is_in(current.implode()))
+    todo = todo.sort("captured_at", "source_path").unique("sha256", keep="first", maintain_order=True)
+    return [
+        CaptureSource(sha256=row["sha256"], path=raw_dir / row["source_path"], byte_size=row["byte_size"])
+        for row in todo.iter_rows(named=True)
+    ]
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ["normalised", table],
+            deps=[CAPTURE_FILES],
+            group_name="normalise",
+            kinds={"polars", "duckdb"},
+            description=_DESCRIPTIONS[table],
+        )
+        for table in NORMALISED_TABLES
+    ],
+)
+def normalised_captures(
+    context: dg.AssetExecutionContext, market: MarketResource
+) -> Iterator[dg.MaterializeResult]:
+    """Parse every capture not yet normalised into quotes, index levels and rejected lines."""
+    settings = market.settings()
+    with connect(settings.work_db) as con:
+        files = read_table(con, "landing", "capture_files")
+        if files is None:
+            raise dg.Failure("landing.capture_files is missing: materialise landing first")
+        sources = pending_sources(files, read_table(con, "normalised", "captures"), settings.raw_dir)
+        frames = normalise_captures(
+            sources, calendar=psx_calendar(HOLIDAYS_SEED), max_bytes=settings.max_capture_bytes
+        )
+        _store(con, frames, keys=[source.sha256 for source in sources])
+    context.log.info(f"normalised {len(sources)} new capture(s)")
+    rejected = frames.captures.filter(pl.col("reject_reason").is_not_null())
+    for table in NORMALISED_TABLES:
+        frame: pl.DataFrame = getattr(frames, table)
+        metadata: dict[str, dg.RawMetadataValue] = {"new_rows": frame.height}
+        if table == "captures":
+            metadata["new_captures"] = frame.height
+            metadata["rejected_captures"] = dg.MetadataValue.md(
+                markdown_table(rejected.select("sha256", "reject_reason").head(20))
+            )
+        if table == "rejected_lines":
+            metadata["sample"] = dg.MetadataValue.md(
+                markdown_table(frame.select("sha256", "line_no", "line", "reason").head(20))
+            )
+        yield dg.MaterializeResult(asset_key=["normalised", table], metadata=metadata)
+
+
+def _store(con: duckdb.DuckDBPyConnection, frames: NormalisedFrames, *, keys: list[str]) -> None:
+    version = normaliser_version()
+    captures = frames.captures.with_columns(normaliser_version=pl.lit(version))
+    for table, frame in (
+        ("captures", captures),
+        ("quotes", frames.quotes),
+        ("index_levels", frames.index_levels),
+        ("rejected_lines", frames.rejected_lines),
+    ):
+        upsert_by_key(con, "normalised", table, frame, key="sha256", keys=keys)

@@ -1,0 +1,41 @@
+"""Publish: the warehouse file that BI tools open, replaced atomically after a green build."""
+
+
+import dagster as dg
+
+from dagster_project.core.warehouse import PUBLIC_SCHEMAS, connect, publish
+from dagster_project.defs.metadata import markdown_table
+from dagster_project.defs.resources import MarketResource
+from dagster_project.defs.transform.dbt import market_dbt_models
+
+PUBLISHED_WAREHOUSE = dg.AssetKey(["warehouse", "published"])
+_PUBLIC_DBT_KEYS = [key for key in market_dbt_models.keys if key.path[0] in PUBLIC_SCHEMAS]
+
+
+@dg.asset(
+    key=PUBLISHED_WAREHOUSE,
+    deps=_PUBLIC_DBT_KEYS,
+    group_name="publish",
+    kinds={"duckdb"},
+)
+def published_warehouse(
+    context: dg.AssetExecutionContext, market: MarketResource
+) -> dg.MaterializeResult:
+    """The DuckDB 1.x-readable warehouse file, swapped in atomically once every model and test passed."""
+    settings = market.settings()
+    tables = publish(settings.work_db, settings.warehouse)
+    with connect(settings.warehouse, read_only=True) as con:
+        statuses = con.sql(
+            "select status, count(*) as captures from audit.captures group by status order by status"
+        ).pl()
+        latest = con.execute("select max(market_date) from marts.fct_daily_movers").fetchall()[0]
+    context.log.info(f"published {tables} tables to {settings.warehouse}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(settings.warehouse)),
+            "tables": tables,
+            "bytes": settings.warehouse.stat().st_size,
+            "latest_market_date": str(latest[0]) if latest else "",
+            "captures_by_status": dg.MetadataValue.md(markdown_table(statuses)),
+        }
+    )

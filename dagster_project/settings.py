@@ -1,0 +1,114 @@
+"""Paths and environment variables, resolved in one place.
+
+Every path a build touches derives from three variables:
+
+- ``MARKET_RAW_DIR`` (default ``raw/``): captures are read from here, recursively; never written.
+- ``MARKET_WAREHOUSE`` (default ``warehouse/market.duckdb``): the published warehouse file.
+- ``MARKET_STATE_DIR`` (default ``.state/`` beside the warehouse): the working database, dbt
+  artifacts and Dagster storage.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster_project.core.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
+HOLIDAYS_SEED = DBT_PROJECT_DIR / "seeds" / "psx_holidays.csv"
+
+DEFAULT_MAX_CAPTURE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved, absolute paths of one deployment."""
+
+    raw_dir: Path
+    warehouse: Path
+    state_dir: Path
+    max_capture_bytes: int = DEFAULT_MAX_CAPTURE_BYTES
+
+    @property
+    def work_db(self) -> Path:
+        """The private working database that landing, normalising and dbt write."""
+        return self.state_dir / "work.duckdb"
+
+    @property
+    def dbt_target_dir(self) -> Path:
+        return self.state_dir / "dbt" / "target"
+
+    @property
+    def dbt_log_dir(self) -> Path:
+        return self.state_dir / "dbt" / "logs"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.state_dir / "dagster_home"
+
+    @property
+    def build_lock(self) -> Path:
+        return self.state_dir / "build.lock"
+
+    def as_env(self) -> dict[str, str]:
+        """The environment variables that reproduce these settings (also read by dbt)."""
+        return {
+            "MARKET_RAW_DIR": str(self.raw_dir),
+            "MARKET_WAREHOUSE": str(self.warehouse),
+            "MARKET_STATE_DIR": str(self.state_dir),
+            "MARKET_WORK_DB": str(self.work_db),
+            "MARKET_MAX_CAPTURE_BYTES": str(self.max_capture_bytes),
+            "DBT_LOG_PATH": str(self.dbt_log_dir),
+        }
+
+
+def _absolute(value: str) -> Path:
+    return Path(value).expanduser().resolve()
+
+
+def make_settings(
+    *,
+    raw_dir: str | Path | None = None,
+    warehouse: str | Path | None = None,
+    state_dir: str | Path | None = None,
+    max_capture_bytes: int | None = None,
+) -> Settings:
+    """Resolve settings from explicit values, falling back to the project defaults."""
+    raw = _absolute(str(raw_dir)) if raw_dir else PROJECT_ROOT / "raw"
+    wh = _absolute(str(warehouse)) if warehouse else PROJECT_ROOT / "warehouse" / "market.duckdb"
+    state = _absolute(str(state_dir)) if state_dir else wh.parent / ".state"
+    if wh.suffix != ".duckdb":
+        raise ConfigError(f"MARKET_WAREHOUSE must name a .duckdb file, got {wh}")
+    for name, path in (("warehouse", wh), ("state directory", state)):
+        if path == raw or raw in path.parents:
+            raise ConfigError(f"the {name} ({path}) must not be inside the raw dir ({raw})")
+    cap = DEFAULT_MAX_CAPTURE_BYTES if max_capture_bytes is None else max_capture_bytes
+    if cap <= 0:
+        raise ConfigError(f"MARKET_MAX_CAPTURE_BYTES must be positive, got {cap}")
+    return Settings(raw_dir=raw, warehouse=wh, state_dir=state, max_capture_bytes=cap)
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Resolve settings from ``MARKET_*`` environment variables."""
+    env = os.environ if env is None else env
+    cap = env.get("MARKET_MAX_CAPTURE_BYTES")
+    try:
+        max_bytes = int(cap) if cap else None
+    except ValueError as exc:
+        raise ConfigError(f"MARKET_MAX_CAPTURE_BYTES must be an integer, got {cap!r}") from exc
+    return make_settings(
+        raw_dir=env.get("MARKET_RAW_DIR") or None,
+        warehouse=env.get("MARKET_WAREHOUSE") or None,
+        state_dir=env.get("MARKET_STATE_DIR") or None,
+        max_capture_bytes=max_bytes,
+    )
+
+
+def export_settings(settings: Settings, env: MutableMapping[str, str] | None = None) -> None:
+    """Write the settings into the environment so Dagster's ``EnvVar``s and dbt read them."""
+    target = os.environ if env is None else env
+    target.update(settings.as_env())

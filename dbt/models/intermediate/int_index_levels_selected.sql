@@ -1,0 +1,36 @@
+with
+
+captures as (
+    select * from {{ ref('int_captures_classified') }}
+),
+
+index_levels as (
+    select * from {{ ref('stg_brecorder__index_levels') }}
+),
+
+loaded_captures as (
+    select
+        capture_id,
+        sha256,
+        market_date,
+        captured_at
+    from captures
+    where status = 'loaded'
+),
+
+final as (
+    select
+        loaded_captures.market_date,
+        index_levels.index_code,
+        index_levels.level,
+        index_levels.change,
+        index_levels.change_pct,
+        index_levels.line_no,
+        loaded_captures.capture_id,
+        loaded_captures.captured_at
+    from loaded_captures
+    inner join index_levels
+        on loaded_captures.sha256 = index_levels.sha256
+)
+
+select * from final

@@ -1,0 +1,36 @@
+with
+
+captures as (
+    select * from {{ ref('int_captures_classified') }}
+),
+
+quotes as (
+    select * from {{ ref('stg_brecorder__quotes') }}
+),
+
+loaded_captures as (
+    select
+        capture_id,
+        sha256,
+        market_date,
+        captured_at
+    from captures
+    where status = 'loaded'
+),
+
+final as (
+    select
+        loaded_captures.market_date,
+        quotes.symbol,
+        quotes.close_price,
+        quotes.change,
+        quotes.change_pct,
+        quotes.line_no,
+        loaded_captures.capture_id,
+        loaded_captures.captured_at
+    from loaded_captures
+    inner join quotes
+        on loaded_captures.sha256 = quotes.sha256
+)
+
+select * from final

@@ -1,0 +1,20 @@
+with
+
+index_levels as (
+    select * from {{ ref('int_index_levels_selected') }}
+),
+
+final as (
+    select
+        market_date,
+        index_code,
+        level,
+        change,
+        change_pct,
+        cast(level - change as decimal(18, 2)) as prev_level,
+        capture_id,
+        captured_at
+    from index_levels
+)
+
+select * from final

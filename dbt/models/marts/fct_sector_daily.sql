@@ -1,0 +1,22 @@
+with
+
+movers as (
+    select * from {{ ref('fct_daily_movers') }}
+),
+
+final as (
+    select
+        market_date,
+        sector,
+        cast(count(*) as integer) as symbol_count,
+        cast(count(*) filter (where change > 0) as integer) as advancers,
+        cast(count(*) filter (where change < 0) as integer) as decliners,
+        cast(count(*) filter (where change = 0) as integer) as unchanged,
+        cast(avg(change_pct) as decimal(18, 4)) as avg_change_pct,
+        first(symbol order by change_pct desc nulls last, symbol asc) as best_symbol,
+        first(symbol order by change_pct asc nulls last, symbol asc) as worst_symbol
+    from movers
+    group by market_date, sector
+)
+
+select * from final

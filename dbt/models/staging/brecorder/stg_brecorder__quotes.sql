@@ -1,0 +1,19 @@
+with
+
+source as (
+    select * from {{ source('normalised', 'quotes') }}
+),
+
+final as (
+    select
+        left(sha256, 16) as capture_id,
+        cast(sha256 as varchar) as sha256,
+        cast(line_no as integer) as line_no,
+        cast(symbol as varchar) as symbol,
+        cast(close_price as decimal(18, 2)) as close_price,
+        cast(change as decimal(18, 2)) as change,
+        cast(change_pct as decimal(18, 2)) as change_pct
+    from source
+)
+
+select * from final

@@ -1,0 +1,17 @@
+with
+
+source as (
+    select * from {{ source('normalised', 'rejected_lines') }}
+),
+
+final as (
+    select
+        left(sha256, 16) as capture_id,
+        cast(sha256 as varchar) as sha256,
+        cast(line_no as integer) as line_no,
+        cast(line as varchar) as line,
+        cast(reason as varchar) as reason
+    from source
+)
+
+select * from final

@@ -1,0 +1,175 @@
+"""The shipped sample capture, built end to end, gives the real market of 18 Oct 2024."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.core.warehouse import publish
+from dagster_project.settings import PROJECT_ROOT, Settings
+from tests.captures import SAMPLE
+from tests.e2e.conftest import Build, query
+
+MARKET_DATE = dt.date(2024, 10, 18)
+MARTS = ("dim_symbol", "fct_daily_movers", "fct_sector_daily", "fct_index_changes")
+
+
+@pytest.fixture(scope="module")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    from tests.e2e.conftest import materialize_all
+
+    root = tmp_path_factory.mktemp("sample")
+    raw = root / "raw"
+    (raw / "samples").mkdir(parents=True)
+    shutil.copy2(SAMPLE, raw / "samples" / SAMPLE.name)
+    return materialize_all(raw, root)
+
+
+def test_thirty_symbols_on_the_sample_date(sample_build: Settings) -> None:
+    rows = query(
+        sample_build,
+        "select market_date, count(*), count(distinct symbol) from marts.fct_daily_movers group by 1",
+    )
+    assert rows == [(MARKET_DATE, 30, 30)]
+
+
+def test_breadth_is_four_up_twenty_five_down_one_unchanged(sample_build: Settings) -> None:
+    rows = query(
+        sample_build,
+        "select sum(advancers), sum(decliners), sum(unchanged), sum(symbol_count) "
+        "from marts.fct_sector_daily where market_date = ?",
+        [MARKET_DATE],
+    )
+    assert rows == [(4, 25, 1, 30)]
+
+
+def test_gainer_and_loser_ranks(sample_build: Settings) -> None:
+    gainers = query(
+        sample_build,
+        "select symbol, gainer_rank from marts.fct_daily_movers "
+        "where gainer_rank is not null order by gainer_rank",
+    )
+    assert gainers == [("HUBC", 1), ("TREET", 2), ("KOSM", 3), ("TRG", 4)]
+    top_loser = query(
+        sample_build, "select symbol, change_pct from marts.fct_daily_movers where loser_rank = 1"
+    )
+    assert top_loser == [("PRL", Decimal("-9.62"))]
+    assert query(sample_build, "select count(loser_rank) from marts.fct_daily_movers") == [(25,)]
+
+
+def test_exact_prices_and_prev_close(sample_build: Settings) -> None:
+    rows = query(
+        sample_build,
+        "select close_price, change, change_pct, prev_close, sector from marts.fct_daily_movers "
+        "where symbol = 'HUBC'",
+    )
+    assert rows == [
+        (Decimal("101.70"), Decimal("4.90"), Decimal("5.06"), Decimal("96.80"),
+         "POWER GENERATION & DISTRIBUTION")
+    ]
+
+
+def test_index_changes(sample_build: Settings) -> None:
+    rows = query(
+        sample_build,
+        "select index_code, level, change, change_pct, prev_level from marts.fct_index_changes "
+        "order by index_code",
+    )
+    assert rows == [
+        ("BR100", Decimal("9089.00"), Decimal("-54.70"), Decimal("-0.60"), Decimal("9143.70")),
+        ("BR30", Decimal("27134.00"), Decimal("-191.80"), Decimal("-0.70"), Decimal("27325.80")),
+        ("KSE100", Decimal("85250.00"), Decimal("-335.30"), Decimal("-0.39"), Decimal("85585.30")),
+        ("KSE30", Decimal("26803.00"), Decimal("-181.00"), Decimal("-0.67"), Decimal("26984.00")),
+    ]
+
+
+def test_audit_records_the_capture(sample_build: Settings) -> None:
+    rows = query(
+        sample_build,
+        "select source_path, length(sha256), page_date, market_date, status, reason "
+        "from audit.captures",
+    )
+    assert rows == [
+        (f"samples/{SAMPLE.name}", 64, MARKET_DATE, MARKET_DATE, "loaded", None)
+    ]
+    assert query(sample_build, "select count(*) from audit.rejected_lines") == [(0,)]
+
+
+def test_every_symbol_is_classified(sample_build: Settings) -> None:
+    assert query(
+        sample_build, "select count(*) from marts.dim_symbol where sector = 'Unclassified'"
+    ) == [(0,)]
+
+
+def test_only_public_schemas_are_published(sample_build: Settings) -> None:
+    schemas = query(
+        sample_build,
+        "select distinct schema_name from duckdb_tables() order by 1",
+    )
+    assert schemas == [("audit",), ("marts",)]
+
+
+def test_column_comments_reach_the_published_file(sample_build: Settings) -> None:
+    rows = query(
+        sample_build,
+        "select comment from duckdb_columns() "
+        "where schema_name = 'marts' and table_name = 'fct_daily_movers' and column_name = 'gainer_rank'",
+    )
+    assert rows and rows[0][0], "gainer_rank has no comment in the published warehouse"
+
+
+def test_published_file_opens_in_duckdb_1x(sample_build: Settings) -> None:
+    script = (
+        "import duckdb, json, sys\n"
+        "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+        "print(json.dumps({'version': duckdb.__version__, 'rows': con.execute("
+        "\"select count(*) from marts.fct_daily_movers\").fetchone()[0]}))\n"
+    )
+    uv = Path(sys.executable).with_name("uv")
+    completed = subprocess.run(
+        [str(uv), "run", "--quiet", "--no-project", "--with", "duckdb==1.4.4", "python", "-c",
+         script, str(sample_build.warehouse)],
+        capture_output=True, text=True, timeout=600, check=False, cwd=PROJECT_ROOT,
+    )
+    assert completed.returncode == 0, completed.stderr
+    answer = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert answer == {"version": "1.4.4", "rows": 30}
+
+
+def test_a_second_build_leaves_every_mart_identical(
+    sample_build: Settings, build: Build
+) -> None:
+    def snapshot() -> dict[str, list[tuple[object, ...]]]:
+        return {
+            name: query(sample_build, f"select * from marts.{name} order by all") for name in MARTS
+        } | {"captures": query(sample_build, "select * from audit.captures order by all")}
+
+    before = snapshot()
+    build(sample_build.raw_dir, root=sample_build.warehouse.parent.parent)
+    assert snapshot() == before
+
+
+def test_publish_never_disturbs_an_open_reader(sample_build: Settings) -> None:
+    reader = duckdb.connect(str(sample_build.warehouse), read_only=True)
+    try:
+        publish(sample_build.work_db, sample_build.warehouse)
+        assert reader.execute("select count(*) from marts.fct_daily_movers").fetchone() == (30,)
+    finally:
+        reader.close()
+    assert query(sample_build, "select count(*) from marts.fct_daily_movers") == [(30,)]
+
+
+def test_a_failed_build_keeps_the_previous_warehouse(sample_build: Settings, build: Build, tmp_path: Path) -> None:
+    root = tmp_path / "failing"
+    shutil.copytree(sample_build.warehouse.parent, root / "warehouse")
+    before = (root / "warehouse" / "market.duckdb").read_bytes()
+    build(tmp_path / "no-such-raw-dir", root=root, expect_success=False)
+    assert (root / "warehouse" / "market.duckdb").read_bytes() == before
