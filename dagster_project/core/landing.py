@@ -100,7 +100,7 @@ def inventory(raw_dir: Path, *, known: Mapping[str, KnownFile] | None = None) ->
             sha256 = file_sha256(path)
         captured_at = _EPOCH + dt.timedelta(microseconds=stat.st_mtime_ns // 1000)
         rows.append((relative, sha256, stat.st_size, stat.st_mtime_ns, captured_at))
-    files = pl.DataFrame(rows, schema=CAPTURE_FILES_SCHEMA, orient="row")
+    files = pl.DataFrame(rows, schema=CAPTURE_FILES_SCHEMA, orient="row").sort("source_path")
     return Inventory(files=files, ignored=ignored)
 
 

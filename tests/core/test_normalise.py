@@ -1,0 +1,68 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from dagster_project.core.calendar import PsxCalendar, psx_calendar
+from dagster_project.core.capture import sha256_hex
+from dagster_project.core.normalise import CAPTURES_SCHEMA, CaptureSource, normalise_captures
+from dagster_project.settings import HOLIDAYS_SEED
+from tests.captures import SAMPLE, page, stock_line
+
+
+@pytest.fixture(scope="module")
+def calendar() -> PsxCalendar:
+    return psx_calendar(HOLIDAYS_SEED)
+
+
+def source(path: Path, data: bytes) -> CaptureSource:
+    path.write_bytes(data)
+    return CaptureSource(sha256=sha256_hex(data), path=path, byte_size=len(data))
+
+
+def test_a_batch_of_captures(tmp_path: Path, calendar: PsxCalendar) -> None:
+    sources = [
+        source(tmp_path / "sample.txt", SAMPLE.read_bytes()),
+        source(tmp_path / "saturday.txt", page(dt.date(2024, 10, 19), [stock_line("HUBC", "1.00", "0.01")]).encode()),
+        source(tmp_path / "undated.txt", stock_line("HUBC", "1.00", "0.01").encode()),
+        source(tmp_path / "empty.txt", b""),
+        source(tmp_path / "prose.txt", b"Nothing to see here.\n"),
+        source(tmp_path / "broken.txt", page(dt.date(2024, 10, 18), ["TRG 44.5"]).encode()),
+    ]
+    frames = normalise_captures(sources, calendar=calendar, max_bytes=1_000_000)
+    assert frames.captures.schema == CAPTURES_SCHEMA
+    by_name = {
+        src.path.name: row
+        for src in sources
+        for row in frames.captures.filter(sha256=src.sha256).iter_rows(named=True)
+    }
+    sample = by_name["sample.txt"]
+    assert (sample["quote_count"], sample["index_count"], sample["reject_reason"]) == (30, 4, None)
+    assert (sample["session_date"], sample["previous_session_date"]) == (dt.date(2024, 10, 18), dt.date(2024, 10, 17))
+    saturday = by_name["saturday.txt"]
+    assert (saturday["is_session_day"], saturday["session_date"]) == (False, dt.date(2024, 10, 18))
+    assert by_name["undated.txt"]["reject_reason"].startswith("no page date")
+    assert by_name["empty.txt"]["reject_reason"] == "empty file"
+    assert by_name["prose.txt"]["reject_reason"] == "no ticker lines found"
+    assert by_name["broken.txt"]["reject_reason"].startswith("no valid ticker lines")
+    assert frames.rejected_lines["line"].to_list() == ["TRG 44.5"]
+
+
+def test_too_large_captures_are_rejected_unread(tmp_path: Path, calendar: PsxCalendar) -> None:
+    big = CaptureSource(sha256="0" * 64, path=tmp_path / "missing.txt", byte_size=11)
+    frames = normalise_captures([big], calendar=calendar, max_bytes=10)
+    assert frames.captures["reject_reason"].to_list() == [
+        "capture too large: 11 bytes exceeds the 10-byte cap"
+    ]
+
+
+def test_a_file_changed_since_the_inventory_is_skipped(tmp_path: Path, calendar: PsxCalendar) -> None:
+    changed = source(tmp_path / "a.txt", SAMPLE.read_bytes())
+    (tmp_path / "a.txt").write_bytes(b"rewritten")
+    frames = normalise_captures([changed], calendar=calendar, max_bytes=1_000_000)
+    assert frames.captures.is_empty()
+
+
+def test_no_captures(calendar: PsxCalendar) -> None:
+    frames = normalise_captures([], calendar=calendar, max_bytes=10)
+    assert frames.captures.is_empty() and frames.quotes.is_empty()

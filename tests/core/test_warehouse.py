@@ -1,0 +1,64 @@
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from dagster_project.core.errors import WarehouseError
+from dagster_project.core.warehouse import connect, publish, read_table, replace_table, upsert_by_key
+
+
+def test_upsert_replaces_rows_of_the_given_keys(tmp_path: Path) -> None:
+    with connect(tmp_path / "w.duckdb") as con:
+        assert read_table(con, "s", "t") is None
+        upsert_by_key(con, "s", "t", pl.DataFrame({"k": ["a", "b"], "v": [1, 2]}), key="k", keys=["a", "b"])
+        upsert_by_key(con, "s", "t", pl.DataFrame({"k": ["b", "c"], "v": [20, 3]}), key="k", keys=["b", "c"])
+        table = read_table(con, "s", "t")
+    assert table is not None
+    assert_frame_equal(table.sort("k"), pl.DataFrame({"k": ["a", "b", "c"], "v": [1, 20, 3]}))
+
+
+def _work_db(path: Path) -> None:
+    with connect(path) as con:
+        replace_table(con, "marts", "fct", pl.DataFrame({"market_date": ["2024-10-18"], "n": [30]}))
+        replace_table(con, "landing", "private", pl.DataFrame({"x": [1]}))
+        con.execute("comment on table marts.fct is 'one row per day'")
+        con.execute("comment on column marts.fct.n is 'how many'")
+        con.execute("create view marts.latest_fct as select * from marts.fct")
+        con.execute("create schema audit")
+
+
+def test_publish_copies_public_schemas_with_comments_and_views(tmp_path: Path) -> None:
+    work, published = tmp_path / "work.duckdb", tmp_path / "pub" / "market.duckdb"
+    _work_db(work)
+    assert publish(work, published) == 1
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        assert con.execute("select n from marts.latest_fct").fetchall() == [(30,)]
+        assert con.execute(
+            "select comment from duckdb_tables() where table_name = 'fct'"
+        ).fetchall() == [("one row per day",)]
+        assert con.execute(
+            "select comment from duckdb_columns() where table_name = 'fct' and column_name = 'n'"
+        ).fetchall() == [("how many",)]
+        assert con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'landing'"
+        ).fetchall() == [(0,)]
+    finally:
+        con.close()
+    assert sorted(path.name for path in published.parent.iterdir()) == ["market.duckdb"]
+
+
+def test_publish_refuses_an_empty_build_and_keeps_the_old_file(tmp_path: Path) -> None:
+    work, published = tmp_path / "work.duckdb", tmp_path / "market.duckdb"
+    _work_db(work)
+    publish(work, published)
+    before = published.read_bytes()
+    empty = tmp_path / "empty.duckdb"
+    with connect(empty) as con:
+        con.execute("create schema marts")
+    with pytest.raises(WarehouseError, match="nothing to publish"):
+        publish(empty, published)
+    assert published.read_bytes() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["empty.duckdb", "market.duckdb", "work.duckdb"]

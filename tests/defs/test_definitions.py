@@ -1,0 +1,51 @@
+import dagster as dg
+
+from dagster_project.definitions import defs
+
+
+def keys() -> set[str]:
+    return {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+
+
+def test_definitions_load_with_the_whole_graph() -> None:
+    assert {
+        "landing/capture_files",
+        "normalised/captures",
+        "normalised/quotes",
+        "normalised/index_levels",
+        "normalised/rejected_lines",
+        "staging/stg_brecorder__quotes",
+        "marts/fct_daily_movers",
+        "marts/fct_sector_daily",
+        "marts/fct_index_changes",
+        "marts/dim_symbol",
+        "audit/captures",
+        "audit/rejected_lines",
+        "warehouse/published",
+    } <= keys()
+    assert defs.resolve_job_def("build_warehouse") is not None
+
+
+def test_lineage_runs_from_raw_files_to_the_published_warehouse() -> None:
+    graph = defs.resolve_asset_graph()
+    upstream = graph.get(dg.AssetKey(["warehouse", "published"])).parent_keys
+    assert dg.AssetKey(["marts", "fct_daily_movers"]) in upstream
+    assert dg.AssetKey(["audit", "captures"]) in upstream
+    staging = graph.get(dg.AssetKey(["staging", "stg_brecorder__quotes"])).parent_keys
+    assert staging == {dg.AssetKey(["normalised", "quotes"])}
+    normalised = graph.get(dg.AssetKey(["normalised", "quotes"])).parent_keys
+    assert normalised == {dg.AssetKey(["landing", "capture_files"])}
+
+
+def test_dbt_tests_are_asset_checks() -> None:
+    checks = defs.resolve_asset_graph().asset_check_keys
+    assert any(check.asset_key == dg.AssetKey(["marts", "fct_daily_movers"]) for check in checks)
+
+
+def test_every_asset_has_a_group_and_a_description() -> None:
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        if node.is_materializable:
+            assert node.group_name and node.group_name != "default", key
+            assert node.description, key

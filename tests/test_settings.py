@@ -1,0 +1,50 @@
+from pathlib import Path
+
+import pytest
+
+from dagster_project.core.errors import ConfigError
+from dagster_project.settings import PROJECT_ROOT, load_settings, make_settings
+
+
+def test_defaults_live_in_the_project() -> None:
+    settings = load_settings({})
+    assert settings.raw_dir == PROJECT_ROOT / "raw"
+    assert settings.warehouse == PROJECT_ROOT / "warehouse" / "market.duckdb"
+    assert settings.state_dir == PROJECT_ROOT / "warehouse" / ".state"
+    assert settings.work_db.parent == settings.state_dir
+
+
+def test_environment_overrides(tmp_path: Path) -> None:
+    settings = load_settings(
+        {
+            "MARKET_RAW_DIR": str(tmp_path / "captures"),
+            "MARKET_WAREHOUSE": str(tmp_path / "out" / "w.duckdb"),
+            "MARKET_MAX_CAPTURE_BYTES": "1000",
+        }
+    )
+    assert settings.raw_dir == tmp_path / "captures"
+    assert settings.state_dir == tmp_path / "out" / ".state"
+    assert settings.max_capture_bytes == 1000
+    assert settings.as_env()["MARKET_WORK_DB"] == str(tmp_path / "out" / ".state" / "work.duckdb")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"warehouse": "raw/market.duckdb"}, "must not be inside the raw dir"),
+        ({"state_dir": "raw/state"}, "must not be inside the raw dir"),
+        ({"warehouse": "market.sqlite"}, "must name a .duckdb file"),
+        ({"max_capture_bytes": 0}, "must be positive"),
+    ],
+)
+def test_invalid_settings_are_refused(tmp_path: Path, kwargs: dict[str, object], message: str) -> None:
+    resolved = {
+        key: (tmp_path / value if isinstance(value, str) else value) for key, value in kwargs.items()
+    }
+    with pytest.raises(ConfigError, match=message):
+        make_settings(raw_dir=tmp_path / "raw", **resolved)  # type: ignore[arg-type]
+
+
+def test_non_integer_size_cap_is_refused() -> None:
+    with pytest.raises(ConfigError, match="must be an integer"):
+        load_settings({"MARKET_MAX_CAPTURE_BYTES": "ten"})
