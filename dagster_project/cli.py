@@ -1,4 +1,4 @@
-"""``market-snapshots``: build the warehouse from the command line (the same Dagster job as the UI)."""
+"""``market-snapshots``: build the warehouse from the command line (the UI's Dagster job)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from dagster_project.core.errors import BuildLockedError, MarketSnapshotsError
 from dagster_project.settings import Settings, export_settings, load_settings
@@ -80,6 +81,18 @@ def _summary(settings: Settings) -> str:
     return "\n".join(lines)
 
 
+def _failure_messages(result: Any) -> list[str]:
+    """The root error of each failed step, without Dagster's wrapping."""
+    messages = []
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        while error is not None and error.cause is not None and "Dagster" in error.cls_name:
+            error = error.cause
+        detail = error.message.strip() if error is not None else "failed"
+        messages.append(f"{event.step_key}: {detail}")
+    return messages
+
+
 def build(args: argparse.Namespace) -> int:
     """Run the ``build_warehouse`` job in this process against a persistent Dagster instance."""
     settings = _settings_from(args)
@@ -93,14 +106,9 @@ def build(args: argparse.Namespace) -> int:
         with dg.DagsterInstance.get() as instance:
             result = job.execute_in_process(instance=instance, raise_on_error=False)
     if not result.success:
-        failures = [
-            f"{event.step_key}: {event.step_failure_data.error.message.strip() if event.step_failure_data.error else ''}"
-            for event in result.all_events
-            if event.is_step_failure and event.step_failure_data
-        ]
         print("build failed; the previously published warehouse is unchanged.", file=sys.stderr)
-        for failure in failures:
-            print(f"  {failure}", file=sys.stderr)
+        for message in _failure_messages(result):
+            print(f"  {message}", file=sys.stderr)
         return 1
     print(_summary(settings))
     return 0
@@ -112,7 +120,16 @@ def dev(args: argparse.Namespace) -> int:
     prepare_dagster_home(settings)
     port = str(args.port or os.environ.get("DAGSTER_PORT") or 3000)
     dagster = Path(sys.executable).with_name("dagster")
-    command = [str(dagster), "dev", "-m", "dagster_project.definitions", "-h", args.host, "-p", port]
+    command = [
+        str(dagster),
+        "dev",
+        "-m",
+        "dagster_project.definitions",
+        "-h",
+        args.host,
+        "-p",
+        port,
+    ]
     print(f"Dagster UI on http://{args.host}:{port} (DAGSTER_HOME={os.environ['DAGSTER_HOME']})")
     os.execv(command[0], command)
     return 0  # pragma: no cover - execv does not return
@@ -124,17 +141,22 @@ def _add_path_options(command: argparse.ArgumentParser) -> None:
         "--warehouse", help="published file (default $MARKET_WAREHOUSE or warehouse/market.duckdb)"
     )
     command.add_argument(
-        "--state-dir", help="working files (default $MARKET_STATE_DIR or .state beside the warehouse)"
+        "--state-dir",
+        help="working files (default $MARKET_STATE_DIR or .state beside the warehouse)",
     )
 
 
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="market-snapshots", description=__doc__)
     commands = main_parser.add_subparsers(dest="command", required=True)
-    build_parser = commands.add_parser("build", help="build and publish the warehouse from the raw dir")
+    build_parser = commands.add_parser(
+        "build", help="build and publish the warehouse from the raw dir"
+    )
     _add_path_options(build_parser)
     build_parser.set_defaults(handler=build)
-    dev_parser = commands.add_parser("dev", help="open the Dagster UI (dagster dev) on this project")
+    dev_parser = commands.add_parser(
+        "dev", help="open the Dagster UI (dagster dev) on this project"
+    )
     _add_path_options(dev_parser)
     dev_parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     dev_parser.add_argument("--port", type=int, help="port (default $DAGSTER_PORT or 3000)")

@@ -7,7 +7,9 @@ import os
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-SAMPLE = Path(__file__).resolve().parent.parent / "raw" / "samples" / "brecorder_2024-10-18_ticker.txt"
+SAMPLE = (
+    Path(__file__).resolve().parent.parent / "raw" / "samples" / "brecorder_2024-10-18_ticker.txt"
+)
 ARTICLE = "World\n\nA headline about something else\n\nReuters Published 18 Oct, 2024 08:37pm\n"
 
 

@@ -53,7 +53,9 @@ def test_a_second_build_while_one_runs_fails_fast(tmp_path: Path) -> None:
     (tmp_path / "raw").mkdir()
     with settings.build_lock.open("a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        done = run_cli("build", "--raw-dir", str(tmp_path / "raw"), "--warehouse", str(settings.warehouse))
+        done = run_cli(
+            "build", "--raw-dir", str(tmp_path / "raw"), "--warehouse", str(settings.warehouse)
+        )
     assert done.returncode == 2
     assert "another build is running" in done.stderr
     assert not settings.warehouse.exists()

@@ -37,9 +37,12 @@ def test_environment_overrides(tmp_path: Path) -> None:
         ({"max_capture_bytes": 0}, "must be positive"),
     ],
 )
-def test_invalid_settings_are_refused(tmp_path: Path, kwargs: dict[str, object], message: str) -> None:
+def test_invalid_settings_are_refused(
+    tmp_path: Path, kwargs: dict[str, object], message: str
+) -> None:
     resolved = {
-        key: (tmp_path / value if isinstance(value, str) else value) for key, value in kwargs.items()
+        key: (tmp_path / value if isinstance(value, str) else value)
+        for key, value in kwargs.items()
     }
     with pytest.raises(ConfigError, match=message):
         make_settings(raw_dir=tmp_path / "raw", **resolved)  # type: ignore[arg-type]

@@ -53,7 +53,8 @@ def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> pl.Da
     """The whole table as a frame, or None when it does not exist yet."""
     if not table_exists(con, schema, table):
         return None
-    return con.sql(f"select * from {_ident(schema)}.{_ident(table)}").pl()
+    frame: pl.DataFrame = con.sql(f"select * from {_ident(schema)}.{_ident(table)}").pl()
+    return frame
 
 
 def replace_table(
@@ -92,7 +93,8 @@ def upsert_by_key(
         if keys:
             con.register("incoming_keys", pl.DataFrame({key: list(keys)}))
             con.execute(
-                f"delete from {target} where {_ident(key)} in (select {_ident(key)} from incoming_keys)"
+                f"delete from {target} where {_ident(key)} in "
+                f"(select {_ident(key)} from incoming_keys)"
             )
             con.unregister("incoming_keys")
         con.execute(f"insert into {target} by name select * from incoming_frame")

@@ -7,7 +7,7 @@ import dagster as dg
 from dagster_project.settings import DEFAULT_MAX_CAPTURE_BYTES, Settings, make_settings
 
 
-class MarketResource(dg.ConfigurableResource):  # type: ignore[misc]
+class MarketResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     """The raw dir, the published warehouse and the state directory of one deployment."""
 
     raw_dir: str

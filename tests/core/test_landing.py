@@ -25,7 +25,11 @@ def test_inventory_lists_captures_recursively_by_hash(tmp_path: Path) -> None:
     touch(tmp_path / "notes.md", b"not a capture")
     touch(tmp_path / ".hidden.txt", b"skipped")
     found = inventory(tmp_path)
-    assert found.files["source_path"].to_list() == ["a.txt", "deep/er/b page.HTML", "deep/same-as-a.txt"]
+    assert found.files["source_path"].to_list() == [
+        "a.txt",
+        "deep/er/b page.HTML",
+        "deep/same-as-a.txt",
+    ]
     assert found.files["sha256"][0] == hashlib.sha256(b"one").hexdigest()
     assert found.files["sha256"][0] == found.files["sha256"][2]
     assert found.ignored == ["notes.md"]
@@ -37,7 +41,9 @@ def test_unchanged_files_are_not_read_again(tmp_path: Path) -> None:
     first = inventory(tmp_path)
     known = known_files(first.files)
     # Same size and mtime with a planted hash: proves the file was not re-read.
-    known["a.txt"] = type(known["a.txt"])(known["a.txt"].byte_size, known["a.txt"].mtime_ns, "planted")
+    known["a.txt"] = type(known["a.txt"])(
+        known["a.txt"].byte_size, known["a.txt"].mtime_ns, "planted"
+    )
     assert inventory(tmp_path, known=known).files["sha256"].to_list() == ["planted"]
     touch(path, b"two", mtime=1_700_000_100.0)
     assert inventory(tmp_path, known=known).files["sha256"].to_list() == [file_sha256(path)]

@@ -23,7 +23,10 @@ def source(path: Path, data: bytes) -> CaptureSource:
 def test_a_batch_of_captures(tmp_path: Path, calendar: PsxCalendar) -> None:
     sources = [
         source(tmp_path / "sample.txt", SAMPLE.read_bytes()),
-        source(tmp_path / "saturday.txt", page(dt.date(2024, 10, 19), [stock_line("HUBC", "1.00", "0.01")]).encode()),
+        source(
+            tmp_path / "saturday.txt",
+            page(dt.date(2024, 10, 19), [stock_line("HUBC", "1.00", "0.01")]).encode(),
+        ),
         source(tmp_path / "undated.txt", stock_line("HUBC", "1.00", "0.01").encode()),
         source(tmp_path / "empty.txt", b""),
         source(tmp_path / "prose.txt", b"Nothing to see here.\n"),
@@ -38,7 +41,10 @@ def test_a_batch_of_captures(tmp_path: Path, calendar: PsxCalendar) -> None:
     }
     sample = by_name["sample.txt"]
     assert (sample["quote_count"], sample["index_count"], sample["reject_reason"]) == (30, 4, None)
-    assert (sample["session_date"], sample["previous_session_date"]) == (dt.date(2024, 10, 18), dt.date(2024, 10, 17))
+    assert (sample["session_date"], sample["previous_session_date"]) == (
+        dt.date(2024, 10, 18),
+        dt.date(2024, 10, 17),
+    )
     saturday = by_name["saturday.txt"]
     assert (saturday["is_session_day"], saturday["session_date"]) == (False, dt.date(2024, 10, 18))
     assert by_name["undated.txt"]["reject_reason"].startswith("no page date")
@@ -56,7 +62,9 @@ def test_too_large_captures_are_rejected_unread(tmp_path: Path, calendar: PsxCal
     ]
 
 
-def test_a_file_changed_since_the_inventory_is_skipped(tmp_path: Path, calendar: PsxCalendar) -> None:
+def test_a_file_changed_since_the_inventory_is_skipped(
+    tmp_path: Path, calendar: PsxCalendar
+) -> None:
     changed = source(tmp_path / "a.txt", SAMPLE.read_bytes())
     (tmp_path / "a.txt").write_bytes(b"rewritten")
     frames = normalise_captures([changed], calendar=calendar, max_bytes=1_000_000)

@@ -6,14 +6,24 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from dagster_project.core.errors import WarehouseError
-from dagster_project.core.warehouse import connect, publish, read_table, replace_table, upsert_by_key
+from dagster_project.core.warehouse import (
+    connect,
+    publish,
+    read_table,
+    replace_table,
+    upsert_by_key,
+)
 
 
 def test_upsert_replaces_rows_of_the_given_keys(tmp_path: Path) -> None:
     with connect(tmp_path / "w.duckdb") as con:
         assert read_table(con, "s", "t") is None
-        upsert_by_key(con, "s", "t", pl.DataFrame({"k": ["a", "b"], "v": [1, 2]}), key="k", keys=["a", "b"])
-        upsert_by_key(con, "s", "t", pl.DataFrame({"k": ["b", "c"], "v": [20, 3]}), key="k", keys=["b", "c"])
+        upsert_by_key(
+            con, "s", "t", pl.DataFrame({"k": ["a", "b"], "v": [1, 2]}), key="k", keys=["a", "b"]
+        )
+        upsert_by_key(
+            con, "s", "t", pl.DataFrame({"k": ["b", "c"], "v": [20, 3]}), key="k", keys=["b", "c"]
+        )
         table = read_table(con, "s", "t")
     assert table is not None
     assert_frame_equal(table.sort("k"), pl.DataFrame({"k": ["a", "b", "c"], "v": [1, 20, 3]}))
@@ -61,4 +71,8 @@ def test_publish_refuses_an_empty_build_and_keeps_the_old_file(tmp_path: Path) -
     with pytest.raises(WarehouseError, match="nothing to publish"):
         publish(empty, published)
     assert published.read_bytes() == before
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["empty.duckdb", "market.duckdb", "work.duckdb"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "empty.duckdb",
+        "market.duckdb",
+        "work.duckdb",
+    ]

@@ -29,7 +29,10 @@ def materialize_all(raw_dir: Path, root: Path, *, expect_success: bool = True) -
     assets = list(defs.assets or [])
     result = dg.materialize(
         assets,  # type: ignore[arg-type]
-        resources={"market": market, "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)},
+        resources={
+            "market": market,
+            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        },
         raise_on_error=False,
     )
     assert result.success is expect_success, [
@@ -46,7 +49,9 @@ def build(tmp_path: Path) -> Build:
     return _build
 
 
-def query(settings: Settings, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+def query(
+    settings: Settings, sql: str, params: list[object] | None = None
+) -> list[tuple[object, ...]]:
     """Rows from the published warehouse, opened read-only the way a BI tool would."""
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     try:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from dagster_project.settings import Settings
-from tests.captures import SAMPLE, index_line, page, sample_ticker_lines, stock_line, write
+from tests.captures import SAMPLE, index_line, page, stock_line, write
 from tests.e2e.conftest import query
 
 PKT = dt.timezone(dt.timedelta(hours=5))
@@ -36,19 +35,35 @@ def rules_build(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     raw = root / "raw"
     sample_text = SAMPLE.read_text(encoding="utf-8")
     # Thu 17 Oct: an intraday capture superseded by the closing one.
-    write(raw / "thu-1100.txt", page(dt.date(2024, 10, 17), strip("95.00", "0.50", "85000", "100")),
-          captured_at=at("2024-10-17", "11:00"))
-    write(raw / "thu-1600.txt", page(dt.date(2024, 10, 17), strip("96.80", "2.30", "85585.43", "150")),
-          captured_at=at("2024-10-17", "16:00"))
+    write(
+        raw / "thu-1100.txt",
+        page(dt.date(2024, 10, 17), strip("95.00", "0.50", "85000", "100")),
+        captured_at=at("2024-10-17", "11:00"),
+    )
+    write(
+        raw / "thu-1600.txt",
+        page(dt.date(2024, 10, 17), strip("96.80", "2.30", "85585.43", "150")),
+        captured_at=at("2024-10-17", "16:00"),
+    )
     # Fri 18 Oct: the real sample, and the same bytes again under another name.
-    write(raw / "copies" / "same bytes.txt", sample_text.encode(), captured_at=at("2024-10-18", "17:00"))
+    write(
+        raw / "copies" / "same bytes.txt",
+        sample_text.encode(),
+        captured_at=at("2024-10-18", "17:00"),
+    )
     write(raw / "fri-sample.txt", sample_text, captured_at=at("2024-10-18", "16:45"))
     # Sat 19 Oct: the page replays Friday's session.
-    write(raw / "sat.txt", sample_text.replace("Oct 18, 2024 اردو", "Oct 19, 2024 اردو"),
-          captured_at=at("2024-10-19", "10:00"))
+    write(
+        raw / "sat.txt",
+        sample_text.replace("Oct 18, 2024 اردو", "Oct 19, 2024 اردو"),
+        captured_at=at("2024-10-19", "10:00"),
+    )
     # Mon 21 Oct, before the open: the quotes are still Friday's.
-    write(raw / "mon-0800.txt", sample_text.replace("Oct 18, 2024 اردو", "Oct 21, 2024 اردو"),
-          captured_at=at("2024-10-21", "08:00"))
+    write(
+        raw / "mon-0800.txt",
+        sample_text.replace("Oct 18, 2024 اردو", "Oct 21, 2024 اردو"),
+        captured_at=at("2024-10-21", "08:00"),
+    )
     # Tue 22 Oct as HTML: spans inside one item, a script holding a fake ticker line.
     items = "".join(
         "<li>" + "".join(f"<span>{part}</span> " for part in line.split(" ", 1)) + "</li>"
@@ -64,18 +79,32 @@ def rules_build(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     write(raw / "html" / "tue.html", html, captured_at=at("2024-10-22", "16:00"))
     # Wed 23 Oct with a BOM and CRLF line ends.
     wed = page(dt.date(2024, 10, 23), strip("104.00", "1.00", "86000", "100")).replace("\n", "\r\n")
-    write(raw / "wed-crlf-bom.txt", b"\xef\xbb\xbf" + wed.encode(), captured_at=at("2024-10-23", "16:00"))
+    write(
+        raw / "wed-crlf-bom.txt",
+        b"\xef\xbb\xbf" + wed.encode(),
+        captured_at=at("2024-10-23", "16:00"),
+    )
     # Thu 24 Oct with two broken ticker lines among good ones.
     broken = [*strip("105.00", "1.00", "86100", "100"), "TRG 44.5", "XYZ abc Increased By ▲ (%)"]
-    write(raw / "thu-broken.txt", page(dt.date(2024, 10, 24), broken), captured_at=at("2024-10-24", "16:00"))
+    write(
+        raw / "thu-broken.txt",
+        page(dt.date(2024, 10, 24), broken),
+        captured_at=at("2024-10-24", "16:00"),
+    )
     # Sun 27 Oct replays Friday 25 Oct, of which nothing else was captured.
-    write(raw / "sun-only.txt", page(dt.date(2024, 10, 27), strip("106.00", "1.00", "86200", "100")),
-          captured_at=at("2024-10-27", "12:00"))
+    write(
+        raw / "sun-only.txt",
+        page(dt.date(2024, 10, 27), strip("106.00", "1.00", "86200", "100")),
+        captured_at=at("2024-10-27", "12:00"),
+    )
     # Captures that cannot be used.
     write(raw / "bad" / "empty.txt", b"", captured_at=at("2024-10-28", "09:00"))
     write(raw / "bad" / "binary.txt", bytes(range(256)) * 4, captured_at=at("2024-10-28", "09:01"))
-    write(raw / "bad" / "article-only.txt", "Just an article.\nNo ticker here.\n",
-          captured_at=at("2024-10-28", "09:02"))
+    write(
+        raw / "bad" / "article-only.txt",
+        "Just an article.\nNo ticker here.\n",
+        captured_at=at("2024-10-28", "09:02"),
+    )
     write(raw / "notes.md", "not a capture", captured_at=at("2024-10-28", "09:03"))
     return materialize_all(raw, root)
 
@@ -102,19 +131,28 @@ def test_latest_intraday_capture_wins(rules_build: Settings) -> None:
     assert seen["thu-1100.txt"][2] == "superseded"
     assert query(
         rules_build,
-        "select close_price from marts.fct_daily_movers where market_date = '2024-10-17' and symbol = 'HUBC'",
+        "select close_price from marts.fct_daily_movers "
+        "where market_date = '2024-10-17' and symbol = 'HUBC'",
     ) == [(Decimal("96.80"),)]
 
 
 def test_weekend_page_replays_the_previous_session(rules_build: Settings) -> None:
     page_date, market_date, status, reason, _ = captures(rules_build)["sat.txt"]
-    assert (page_date, market_date, status) == (dt.date(2024, 10, 19), dt.date(2024, 10, 18), "replay")
+    assert (page_date, market_date, status) == (
+        dt.date(2024, 10, 19),
+        dt.date(2024, 10, 18),
+        "replay",
+    )
     assert "2024-10-18" in str(reason)
 
 
 def test_page_equal_to_previous_session_is_a_replay(rules_build: Settings) -> None:
     page_date, market_date, status, _, _ = captures(rules_build)["mon-0800.txt"]
-    assert (page_date, market_date, status) == (dt.date(2024, 10, 21), dt.date(2024, 10, 18), "replay")
+    assert (page_date, market_date, status) == (
+        dt.date(2024, 10, 21),
+        dt.date(2024, 10, 18),
+        "replay",
+    )
     assert query(
         rules_build, "select count(*) from marts.fct_daily_movers where market_date = '2024-10-21'"
     ) == [(0,)]
@@ -122,10 +160,15 @@ def test_page_equal_to_previous_session_is_a_replay(rules_build: Settings) -> No
 
 def test_a_lone_replay_is_loaded_for_its_session(rules_build: Settings) -> None:
     page_date, market_date, status, _, _ = captures(rules_build)["sun-only.txt"]
-    assert (page_date, market_date, status) == (dt.date(2024, 10, 27), dt.date(2024, 10, 25), "loaded")
+    assert (page_date, market_date, status) == (
+        dt.date(2024, 10, 27),
+        dt.date(2024, 10, 25),
+        "loaded",
+    )
     assert query(
         rules_build,
-        "select level from marts.fct_index_changes where market_date = '2024-10-25' and index_code = 'KSE100'",
+        "select level from marts.fct_index_changes "
+        "where market_date = '2024-10-25' and index_code = 'KSE100'",
     ) == [(Decimal("86200.00"),)]
 
 
@@ -141,12 +184,16 @@ def test_html_capture_parses_like_text(rules_build: Settings) -> None:
         ("HUBC", Decimal("103.00"), Decimal("1.30")),
         ("PRL", Decimal("23.86"), Decimal("-2.54")),
     ]
-    assert query(rules_build, "select count(*) from marts.fct_daily_movers where symbol = 'FAKE'") == [(0,)]
+    assert query(
+        rules_build, "select count(*) from marts.fct_daily_movers where symbol = 'FAKE'"
+    ) == [(0,)]
 
 
 def test_bom_and_crlf_capture_loads(rules_build: Settings) -> None:
     assert captures(rules_build)["wed-crlf-bom.txt"][:3] == (
-        dt.date(2024, 10, 23), dt.date(2024, 10, 23), "loaded",
+        dt.date(2024, 10, 23),
+        dt.date(2024, 10, 23),
+        "loaded",
     )
 
 
@@ -178,6 +225,4 @@ def test_one_loaded_capture_per_market_date(rules_build: Settings) -> None:
         "where market_date is not null group by 1 order by 1",
     )
     assert [count for _, count in rows] == [1] * len(rows)
-    assert [day for day, _ in rows] == [
-        dt.date(2024, 10, d) for d in (17, 18, 22, 23, 24, 25)
-    ]
+    assert [day for day, _ in rows] == [dt.date(2024, 10, d) for d in (17, 18, 22, 23, 24, 25)]

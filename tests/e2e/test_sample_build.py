@@ -36,7 +36,8 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def test_thirty_symbols_on_the_sample_date(sample_build: Settings) -> None:
     rows = query(
         sample_build,
-        "select market_date, count(*), count(distinct symbol) from marts.fct_daily_movers group by 1",
+        "select market_date, count(*), count(distinct symbol) "
+        "from marts.fct_daily_movers group by 1",
     )
     assert rows == [(MARKET_DATE, 30, 30)]
 
@@ -72,8 +73,13 @@ def test_exact_prices_and_prev_close(sample_build: Settings) -> None:
         "where symbol = 'HUBC'",
     )
     assert rows == [
-        (Decimal("101.70"), Decimal("4.90"), Decimal("5.06"), Decimal("96.80"),
-         "POWER GENERATION & DISTRIBUTION")
+        (
+            Decimal("101.70"),
+            Decimal("4.90"),
+            Decimal("5.06"),
+            Decimal("96.80"),
+            "POWER GENERATION & DISTRIBUTION",
+        )
     ]
 
 
@@ -97,9 +103,7 @@ def test_audit_records_the_capture(sample_build: Settings) -> None:
         "select source_path, length(sha256), page_date, market_date, status, reason "
         "from audit.captures",
     )
-    assert rows == [
-        (f"samples/{SAMPLE.name}", 64, MARKET_DATE, MARKET_DATE, "loaded", None)
-    ]
+    assert rows == [(f"samples/{SAMPLE.name}", 64, MARKET_DATE, MARKET_DATE, "loaded", None)]
     assert query(sample_build, "select count(*) from audit.rejected_lines") == [(0,)]
 
 
@@ -121,7 +125,8 @@ def test_column_comments_reach_the_published_file(sample_build: Settings) -> Non
     rows = query(
         sample_build,
         "select comment from duckdb_columns() "
-        "where schema_name = 'marts' and table_name = 'fct_daily_movers' and column_name = 'gainer_rank'",
+        "where schema_name = 'marts' and table_name = 'fct_daily_movers' "
+        "and column_name = 'gainer_rank'",
     )
     assert rows and rows[0][0], "gainer_rank has no comment in the published warehouse"
 
@@ -131,22 +136,34 @@ def test_published_file_opens_in_duckdb_1x(sample_build: Settings) -> None:
         "import duckdb, json, sys\n"
         "con = duckdb.connect(sys.argv[1], read_only=True)\n"
         "print(json.dumps({'version': duckdb.__version__, 'rows': con.execute("
-        "\"select count(*) from marts.fct_daily_movers\").fetchone()[0]}))\n"
+        '"select count(*) from marts.fct_daily_movers").fetchone()[0]}))\n'
     )
     uv = Path(sys.executable).with_name("uv")
     completed = subprocess.run(
-        [str(uv), "run", "--quiet", "--no-project", "--with", "duckdb==1.4.4", "python", "-c",
-         script, str(sample_build.warehouse)],
-        capture_output=True, text=True, timeout=600, check=False, cwd=PROJECT_ROOT,
+        [
+            str(uv),
+            "run",
+            "--quiet",
+            "--no-project",
+            "--with",
+            "duckdb==1.4.4",
+            "python",
+            "-c",
+            script,
+            str(sample_build.warehouse),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        cwd=PROJECT_ROOT,
     )
     assert completed.returncode == 0, completed.stderr
     answer = json.loads(completed.stdout.strip().splitlines()[-1])
     assert answer == {"version": "1.4.4", "rows": 30}
 
 
-def test_a_second_build_leaves_every_mart_identical(
-    sample_build: Settings, build: Build
-) -> None:
+def test_a_second_build_leaves_every_mart_identical(sample_build: Settings, build: Build) -> None:
     def snapshot() -> dict[str, list[tuple[object, ...]]]:
         return {
             name: query(sample_build, f"select * from marts.{name} order by all") for name in MARTS
@@ -167,7 +184,9 @@ def test_publish_never_disturbs_an_open_reader(sample_build: Settings) -> None:
     assert query(sample_build, "select count(*) from marts.fct_daily_movers") == [(30,)]
 
 
-def test_a_failed_build_keeps_the_previous_warehouse(sample_build: Settings, build: Build, tmp_path: Path) -> None:
+def test_a_failed_build_keeps_the_previous_warehouse(
+    sample_build: Settings, build: Build, tmp_path: Path
+) -> None:
     root = tmp_path / "failing"
     shutil.copytree(sample_build.warehouse.parent, root / "warehouse")
     before = (root / "warehouse" / "market.duckdb").read_bytes()

@@ -1,6 +1,5 @@
 """Landing: the inventory of capture files under the raw dir."""
 
-
 import dagster as dg
 
 from dagster_project.core.errors import ConfigError
@@ -13,8 +12,10 @@ CAPTURE_FILES = dg.AssetKey(["landing", "capture_files"])
 
 
 @dg.asset(key=CAPTURE_FILES, group_name="landing", kinds={"python", "duckdb"})
-def capture_files(context: dg.AssetExecutionContext, market: MarketResource) -> dg.MaterializeResult:
-    """Every capture file under the raw dir, identified by the SHA-256 of its bytes (never modified)."""
+def capture_files(
+    context: dg.AssetExecutionContext, market: MarketResource
+) -> dg.MaterializeResult[None]:
+    """Every capture file under the raw dir, identified by the SHA-256 of its bytes."""
     settings = market.settings()
     if not settings.raw_dir.is_dir():
         raise ConfigError(f"raw dir {settings.raw_dir} does not exist (set MARKET_RAW_DIR)")
@@ -45,4 +46,3 @@ def capture_files(context: dg.AssetExecutionContext, market: MarketResource) -> 
             ),
         }
     )
-

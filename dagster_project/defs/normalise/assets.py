@@ -1,6 +1,5 @@
 """Normalise: quotes, index levels and rejected lines from every capture not yet parsed."""
 
-
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,20 +29,28 @@ _CORE_DIR = Path(core_package.__file__).parent
 
 def normaliser_version() -> str:
     """Changes whenever the decoder, the grammar, the calendar or the holiday seed change."""
-    sources = [_CORE_DIR / name for name in ("capture.py", "ticker.py", "calendar.py", "normalise.py")]
+    sources = [
+        _CORE_DIR / name for name in ("capture.py", "ticker.py", "calendar.py", "normalise.py")
+    ]
     return files_fingerprint([*sources, HOLIDAYS_SEED])
 
 
-def pending_sources(files: pl.DataFrame, done: pl.DataFrame | None, raw_dir: Path) -> list[CaptureSource]:
+def pending_sources(
+    files: pl.DataFrame, done: pl.DataFrame | None, raw_dir: Path
+) -> list[CaptureSource]:
     """One source per distinct capture in ``files`` that ``done`` lacks at the current version."""
     version = normaliser_version()
     todo = files
     if done is not None and "normaliser_version" in done.columns:
         current = done.filter(pl.col("normaliser_version") == version)["sha256"]
         todo = files.filter(~pl.col("sha256").is_in(current.implode()))
-    todo = todo.sort("captured_at", "source_path").unique("sha256", keep="first", maintain_order=True)
+    todo = todo.sort("captured_at", "source_path").unique(
+        "sha256", keep="first", maintain_order=True
+    )
     return [
-        CaptureSource(sha256=row["sha256"], path=raw_dir / row["source_path"], byte_size=row["byte_size"])
+        CaptureSource(
+            sha256=row["sha256"], path=raw_dir / row["source_path"], byte_size=row["byte_size"]
+        )
         for row in todo.iter_rows(named=True)
     ]
 
@@ -62,14 +69,16 @@ def pending_sources(files: pl.DataFrame, done: pl.DataFrame | None, raw_dir: Pat
 )
 def normalised_captures(
     context: dg.AssetExecutionContext, market: MarketResource
-) -> Iterator[dg.MaterializeResult]:
+) -> Iterator[dg.MaterializeResult[None]]:
     """Parse every capture not yet normalised into quotes, index levels and rejected lines."""
     settings = market.settings()
     with connect(settings.work_db) as con:
         files = read_table(con, "landing", "capture_files")
         if files is None:
             raise dg.Failure("landing.capture_files is missing: materialise landing first")
-        sources = pending_sources(files, read_table(con, "normalised", "captures"), settings.raw_dir)
+        sources = pending_sources(
+            files, read_table(con, "normalised", "captures"), settings.raw_dir
+        )
         frames = normalise_captures(
             sources, calendar=psx_calendar(HOLIDAYS_SEED), max_bytes=settings.max_capture_bytes
         )

@@ -1,6 +1,5 @@
 """Publish: the warehouse file that BI tools open, replaced atomically after a green build."""
 
-
 import dagster as dg
 
 from dagster_project.core.warehouse import PUBLIC_SCHEMAS, connect, publish
@@ -20,13 +19,14 @@ _PUBLIC_DBT_KEYS = [key for key in market_dbt_models.keys if key.path[0] in PUBL
 )
 def published_warehouse(
     context: dg.AssetExecutionContext, market: MarketResource
-) -> dg.MaterializeResult:
-    """The DuckDB 1.x-readable warehouse file, swapped in atomically once every model and test passed."""
+) -> dg.MaterializeResult[None]:
+    """The DuckDB 1.x-readable warehouse, swapped in atomically once every model and test passed."""
     settings = market.settings()
     tables = publish(settings.work_db, settings.warehouse)
     with connect(settings.warehouse, read_only=True) as con:
         statuses = con.sql(
-            "select status, count(*) as captures from audit.captures group by status order by status"
+            "select status, count(*) as captures from audit.captures "
+            "group by status order by status"
         ).pl()
         latest = con.execute("select max(market_date) from marts.fct_daily_movers").fetchall()[0]
     context.log.info(f"published {tables} tables to {settings.warehouse}")

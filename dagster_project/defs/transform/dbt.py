@@ -1,6 +1,5 @@
 """Transform: the dbt project, each model an asset and each dbt test an asset check."""
 
-
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -51,7 +50,9 @@ def _newest_source_mtime(project_dir: Path) -> float:
 def ensure_manifest(project: DbtProject) -> Path:
     """Run ``dbt parse`` only when the manifest is missing or older than the dbt sources."""
     manifest = project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(project.project_dir):
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(
+        project.project_dir
+    ):
         DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE).cli(
             ["parse", "--quiet"], target_path=project.target_path
         ).wait()
@@ -99,6 +100,4 @@ def market_dbt_models(
     """Build and test the dbt models (staging → intermediate → marts and audit) in DuckDB."""
     settings = market.settings()
     with _dbt_env(settings):
-        yield from dbt.cli(
-            ["build"], context=context, target_path=settings.dbt_target_dir
-        ).stream()
+        yield from dbt.cli(["build"], context=context, target_path=settings.dbt_target_dir).stream()
