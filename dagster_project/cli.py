@@ -9,7 +9,6 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from dagster_project.core.errors import BuildLockedError, MarketSnapshotsError
 from dagster_project.settings import Settings, export_settings, load_settings
@@ -81,18 +80,6 @@ def _summary(settings: Settings) -> str:
     return "\n".join(lines)
 
 
-def _failure_messages(result: Any) -> list[str]:
-    """The root error of each failed step, without Dagster's wrapping."""
-    messages = []
-    for event in result.get_step_failure_events():
-        error = event.step_failure_data.error
-        while error is not None and error.cause is not None and "Dagster" in error.cls_name:
-            error = error.cause
-        detail = error.message.strip() if error is not None else "failed"
-        messages.append(f"{event.step_key}: {detail}")
-    return messages
-
-
 def build(args: argparse.Namespace) -> int:
     """Run the ``build_warehouse`` job in this process against a persistent Dagster instance."""
     settings = _settings_from(args)
@@ -100,14 +87,13 @@ def build(args: argparse.Namespace) -> int:
     with build_lock(settings):
         import dagster as dg
 
-        from dagster_project.definitions import defs
+        from dagster_project.build import run_build
 
-        job = defs.resolve_job_def("build_warehouse")
         with dg.DagsterInstance.get() as instance:
-            result = job.execute_in_process(instance=instance, raise_on_error=False)
-    if not result.success:
+            outcome = run_build(settings, instance=instance)
+    if not outcome.success:
         print("build failed; the previously published warehouse is unchanged.", file=sys.stderr)
-        for message in _failure_messages(result):
+        for message in outcome.failures:
             print(f"  {message}", file=sys.stderr)
         return 1
     print(_summary(settings))

@@ -2,10 +2,12 @@
 
 Every path a build touches derives from three variables:
 
-- ``MARKET_RAW_DIR`` (default ``raw/``): captures are read from here, recursively; never written.
+- ``MARKET_RAW_DIR`` (default ``raw/``): captures are read from here, recursively; only the fetch
+  asset writes here (new files under ``fetched/``), nothing is ever modified or deleted.
 - ``MARKET_WAREHOUSE`` (default ``warehouse/market.duckdb``): the published warehouse file.
 - ``MARKET_STATE_DIR`` (default ``.state/`` beside the warehouse): the working database, dbt
   artifacts and Dagster storage.
+- ``MARKET_PAGES_FILE`` (default ``config/pages.yaml``): the pages the fetch asset captures.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dagster_project.core.errors import ConfigError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 HOLIDAYS_SEED = DBT_PROJECT_DIR / "seeds" / "psx_holidays.csv"
+DEFAULT_PAGES_FILE = PROJECT_ROOT / "config" / "pages.yaml"
 
 DEFAULT_MAX_CAPTURE_BYTES = 10 * 1024 * 1024
 
@@ -32,6 +35,7 @@ class Settings:
     warehouse: Path
     state_dir: Path
     max_capture_bytes: int = DEFAULT_MAX_CAPTURE_BYTES
+    pages_file: Path = DEFAULT_PAGES_FILE
 
     @property
     def work_db(self) -> Path:
@@ -62,6 +66,7 @@ class Settings:
             "MARKET_STATE_DIR": str(self.state_dir),
             "MARKET_WORK_DB": str(self.work_db),
             "MARKET_MAX_CAPTURE_BYTES": str(self.max_capture_bytes),
+            "MARKET_PAGES_FILE": str(self.pages_file),
             "DBT_LOG_PATH": str(self.dbt_log_dir),
         }
 
@@ -76,6 +81,7 @@ def make_settings(
     warehouse: str | Path | None = None,
     state_dir: str | Path | None = None,
     max_capture_bytes: int | None = None,
+    pages_file: str | Path | None = None,
 ) -> Settings:
     """Resolve settings from explicit values, falling back to the project defaults."""
     raw = _absolute(str(raw_dir)) if raw_dir else PROJECT_ROOT / "raw"
@@ -89,7 +95,10 @@ def make_settings(
     cap = DEFAULT_MAX_CAPTURE_BYTES if max_capture_bytes is None else max_capture_bytes
     if cap <= 0:
         raise ConfigError(f"MARKET_MAX_CAPTURE_BYTES must be positive, got {cap}")
-    return Settings(raw_dir=raw, warehouse=wh, state_dir=state, max_capture_bytes=cap)
+    pages = _absolute(str(pages_file)) if pages_file else DEFAULT_PAGES_FILE
+    return Settings(
+        raw_dir=raw, warehouse=wh, state_dir=state, max_capture_bytes=cap, pages_file=pages
+    )
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -105,6 +114,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         warehouse=env.get("MARKET_WAREHOUSE") or None,
         state_dir=env.get("MARKET_STATE_DIR") or None,
         max_capture_bytes=max_bytes,
+        pages_file=env.get("MARKET_PAGES_FILE") or None,
     )
 
 

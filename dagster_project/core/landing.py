@@ -15,6 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
+from dagster_project.core.fetch import read_sidecar
+
 CAPTURE_SUFFIXES = (".txt", ".htm", ".html")
 
 CAPTURE_FILES_SCHEMA: dict[str, pl.DataType] = {
@@ -36,6 +38,7 @@ class KnownFile:
     byte_size: int
     mtime_ns: int
     sha256: str
+    captured_at: dt.datetime
 
 
 def file_sha256(path: Path) -> str:
@@ -80,8 +83,8 @@ def inventory(raw_dir: Path, *, known: Mapping[str, KnownFile] | None = None) ->
     """One row per capture file under ``raw_dir`` (schema ``CAPTURE_FILES_SCHEMA``).
 
     Capture files end in ``.txt``, ``.htm`` or ``.html``; other files are listed as ignored.
-    ``source_path`` is relative to ``raw_dir`` in POSIX form; ``captured_at`` is the file's
-    modification time in UTC.
+    ``source_path`` is relative to ``raw_dir`` in POSIX form; ``captured_at`` is the fetch time
+    recorded in a fetched page's sidecar, else the file's modification time, in UTC.
     """
     known = known or {}
     root = raw_dir.resolve()
@@ -95,10 +98,15 @@ def inventory(raw_dir: Path, *, known: Mapping[str, KnownFile] | None = None) ->
         stat = path.stat()
         previous = known.get(relative)
         if previous and (previous.byte_size, previous.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-            sha256 = previous.sha256
+            sha256, captured_at = previous.sha256, previous.captured_at
         else:
             sha256 = file_sha256(path)
-        captured_at = _EPOCH + dt.timedelta(microseconds=stat.st_mtime_ns // 1000)
+            sidecar = read_sidecar(path, expected_sha256=sha256)
+            captured_at = (
+                sidecar.fetched_at
+                if sidecar
+                else _EPOCH + dt.timedelta(microseconds=stat.st_mtime_ns // 1000)
+            )
         rows.append((relative, sha256, stat.st_size, stat.st_mtime_ns, captured_at))
     files = pl.DataFrame(rows, schema=CAPTURE_FILES_SCHEMA, orient="row").sort("source_path")
     return Inventory(files=files, ignored=ignored)
@@ -107,6 +115,8 @@ def inventory(raw_dir: Path, *, known: Mapping[str, KnownFile] | None = None) ->
 def known_files(previous: pl.DataFrame) -> dict[str, KnownFile]:
     """Index a previous inventory by path."""
     return {
-        row["source_path"]: KnownFile(row["byte_size"], row["mtime_ns"], row["sha256"])
+        row["source_path"]: KnownFile(
+            row["byte_size"], row["mtime_ns"], row["sha256"], row["captured_at"]
+        )
         for row in previous.iter_rows(named=True)
     }

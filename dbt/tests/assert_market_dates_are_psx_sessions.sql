@@ -1,4 +1,6 @@
 -- A market date is a PSX session: never a weekend nor a holiday of the psx_holidays seed.
+{{ config(meta={'dagster': {'asset_key': ['audit', 'captures']}}) }}
+
 with
 
 captures as (

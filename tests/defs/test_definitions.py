@@ -9,6 +9,7 @@ def keys() -> set[str]:
 
 def test_definitions_load_with_the_whole_graph() -> None:
     assert {
+        "landing/fetched_pages",
         "landing/capture_files",
         "normalised/captures",
         "normalised/quotes",
@@ -23,7 +24,8 @@ def test_definitions_load_with_the_whole_graph() -> None:
         "audit/rejected_lines",
         "warehouse/published",
     } <= keys()
-    assert defs.resolve_job_def("build_warehouse") is not None
+    for job in ("ingest_captures", "build_market_dates", "publish_warehouse", "fetch_pages"):
+        assert defs.resolve_job_def(job) is not None
 
 
 def test_lineage_runs_from_raw_files_to_the_published_warehouse() -> None:

@@ -2,42 +2,31 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
-from dagster_dbt import DbtCliResource
 
-from dagster_project.definitions import defs
-from dagster_project.defs.resources import MarketResource
-from dagster_project.defs.transform.dbt import DBT_EXECUTABLE, dbt_project
-from dagster_project.settings import Settings, make_settings
+from dagster_project.build import run_build
+from dagster_project.settings import Settings, export_settings, make_settings
 
 Build = Callable[..., Settings]
 
 
 def materialize_all(raw_dir: Path, root: Path, *, expect_success: bool = True) -> Settings:
-    """Materialise every asset (landing → normalise → dbt → publish) like ``make build``."""
+    """Build like ``make build``: the ingest run, then the daily facts of changed dates, publish."""
     settings = make_settings(raw_dir=raw_dir, warehouse=root / "warehouse" / "market.duckdb")
-    market = MarketResource(
-        raw_dir=str(settings.raw_dir),
-        warehouse=str(settings.warehouse),
-        state_dir=str(settings.state_dir),
-    )
-    assets = list(defs.assets or [])
-    result = dg.materialize(
-        assets,  # type: ignore[arg-type]
-        resources={
-            "market": market,
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
-        },
-        raise_on_error=False,
-    )
-    assert result.success is expect_success, [
-        str(event.step_failure_data.error) for event in result.get_step_failure_events()
-    ]
+    saved = dict(os.environ)
+    export_settings(settings)
+    try:
+        outcome = run_build(settings, instance=dg.DagsterInstance.ephemeral())
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    assert outcome.success is expect_success, outcome.failures
     return settings
 
 

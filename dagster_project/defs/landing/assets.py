@@ -5,13 +5,21 @@ import dagster as dg
 from dagster_project.core.errors import ConfigError
 from dagster_project.core.landing import inventory, known_files
 from dagster_project.core.warehouse import connect, read_table, replace_table
+from dagster_project.defs.landing.fetch import FETCHED_PAGES
 from dagster_project.defs.metadata import markdown_table
+from dagster_project.defs.partitions import WORK_DB_POOL
 from dagster_project.defs.resources import MarketResource
 
 CAPTURE_FILES = dg.AssetKey(["landing", "capture_files"])
 
 
-@dg.asset(key=CAPTURE_FILES, group_name="landing", kinds={"python", "duckdb"})
+@dg.asset(
+    key=CAPTURE_FILES,
+    deps=[FETCHED_PAGES],
+    group_name="landing",
+    kinds={"python", "duckdb"},
+    pool=WORK_DB_POOL,
+)
 def capture_files(
     context: dg.AssetExecutionContext, market: MarketResource
 ) -> dg.MaterializeResult[None]:

@@ -14,6 +14,7 @@ from dagster_project.core.normalise import CaptureSource, NormalisedFrames, norm
 from dagster_project.core.warehouse import connect, read_table, upsert_by_key
 from dagster_project.defs.landing.assets import CAPTURE_FILES
 from dagster_project.defs.metadata import markdown_table
+from dagster_project.defs.partitions import WORK_DB_POOL
 from dagster_project.defs.resources import MarketResource
 from dagster_project.settings import HOLIDAYS_SEED
 
@@ -66,6 +67,7 @@ def pending_sources(
         )
         for table in NORMALISED_TABLES
     ],
+    pool=WORK_DB_POOL,
 )
 def normalised_captures(
     context: dg.AssetExecutionContext, market: MarketResource

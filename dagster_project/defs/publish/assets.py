@@ -4,11 +4,17 @@ import dagster as dg
 
 from dagster_project.core.warehouse import PUBLIC_SCHEMAS, connect, publish
 from dagster_project.defs.metadata import markdown_table
+from dagster_project.defs.partitions import WORK_DB_POOL
 from dagster_project.defs.resources import MarketResource
-from dagster_project.defs.transform.dbt import market_dbt_models
+from dagster_project.defs.transform.dbt import market_dbt_daily_facts, market_dbt_models
 
 PUBLISHED_WAREHOUSE = dg.AssetKey(["warehouse", "published"])
-_PUBLIC_DBT_KEYS = [key for key in market_dbt_models.keys if key.path[0] in PUBLIC_SCHEMAS]
+_PUBLIC_DBT_KEYS = [
+    key
+    for assets in (market_dbt_models, market_dbt_daily_facts)
+    for key in assets.keys
+    if key.path[0] in PUBLIC_SCHEMAS
+]
 
 
 @dg.asset(
@@ -16,6 +22,7 @@ _PUBLIC_DBT_KEYS = [key for key in market_dbt_models.keys if key.path[0] in PUBL
     deps=_PUBLIC_DBT_KEYS,
     group_name="publish",
     kinds={"duckdb"},
+    pool=WORK_DB_POOL,
 )
 def published_warehouse(
     context: dg.AssetExecutionContext, market: MarketResource

@@ -1,5 +1,12 @@
-"""Transform: the dbt project, each model an asset and each dbt test an asset check."""
+"""Transform: the dbt project, each model an asset and each dbt test an asset check.
 
+Two asset definitions share one manifest: the base models (seeds, staging, intermediate,
+``dim_symbol``, audit) are unpartitioned; the daily facts (dbt tag ``daily``) are partitioned by
+market date, and a run passes its partition window to dbt as ``--vars``.
+"""
+
+import datetime as dt
+import json
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -10,12 +17,15 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from dagster_project.defs.partitions import WORK_DB_POOL, market_date_partitions
 from dagster_project.defs.resources import MarketResource
+from dagster_project.defs.transform.daily_metadata import with_daily_metadata
 from dagster_project.settings import DBT_PROJECT_DIR, Settings, export_settings, load_settings
 
 # dbt is installed beside this interpreter (the project's .venv), whether or not it is on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
-_DBT_SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
+DAILY_SELECTOR = "tag:daily"
+DBT_SOURCE_FILES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
 
 
 class MarketDbtTranslator(DagsterDbtTranslator):
@@ -36,23 +46,21 @@ class MarketDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else None
 
 
-def _newest_source_mtime(project_dir: Path) -> float:
-    newest = 0.0
-    for name in _DBT_SOURCES:
+def dbt_source_files(project_dir: Path = DBT_PROJECT_DIR) -> list[Path]:
+    """Every file the dbt manifest and models are made from."""
+    files: list[Path] = []
+    for name in DBT_SOURCE_FILES:
         path = project_dir / name
         candidates = path.rglob("*") if path.is_dir() else [path]
-        for candidate in candidates:
-            if candidate.is_file():
-                newest = max(newest, candidate.stat().st_mtime)
-    return newest
+        files.extend(candidate for candidate in candidates if candidate.is_file())
+    return sorted(files)
 
 
 def ensure_manifest(project: DbtProject) -> Path:
     """Run ``dbt parse`` only when the manifest is missing or older than the dbt sources."""
     manifest = project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(
-        project.project_dir
-    ):
+    newest = max(path.stat().st_mtime for path in dbt_source_files(project.project_dir))
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
         DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE).cli(
             ["parse", "--quiet"], target_path=project.target_path
         ).wait()
@@ -92,12 +100,58 @@ def _dbt_env(settings: Settings) -> Iterator[None]:
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
+    exclude=DAILY_SELECTOR,
+    name="market_dbt_models",
     dagster_dbt_translator=MarketDbtTranslator(),
+    pool=WORK_DB_POOL,
 )
 def market_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, market: MarketResource
 ) -> Iterator[Any]:
-    """Build and test the dbt models (staging → intermediate → marts and audit) in DuckDB."""
+    """Build and test the base dbt models: seeds, staging, intermediate, dim_symbol and audit."""
     settings = market.settings()
     with _dbt_env(settings):
         yield from dbt.cli(["build"], context=context, target_path=settings.dbt_target_dir).stream()
+
+
+class DailyFactsConfig(dg.Config):
+    """Options of a daily-facts run."""
+
+    full_refresh: bool = False
+    """Rebuild the fact tables from scratch (after a model or seed change)."""
+
+
+def partition_window_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
+    """The run's market-date window as dbt vars (inclusive ISO dates)."""
+    window = context.partition_time_window
+    first_day = window.start.date()
+    last_day = max((window.end - dt.timedelta(days=1)).date(), first_day)
+    return {"min_market_date": first_day.isoformat(), "max_market_date": last_day.isoformat()}
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    select=DAILY_SELECTOR,
+    name="market_dbt_daily_facts",
+    dagster_dbt_translator=MarketDbtTranslator(),
+    partitions_def=market_date_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=WORK_DB_POOL,
+)
+def market_dbt_daily_facts(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    market: MarketResource,
+    config: DailyFactsConfig,
+) -> Iterator[Any]:
+    """Rebuild the daily facts (movers, sectors, indices) for the run's market dates."""
+    settings = market.settings()
+    dbt_vars = partition_window_vars(context)
+    context.log.info(f"dbt window: {dbt_vars['min_market_date']} … {dbt_vars['max_market_date']}")
+    args = ["build", "--vars", json.dumps(dbt_vars)]
+    if config.full_refresh:
+        args.append("--full-refresh")
+    with _dbt_env(settings):
+        events = dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()
+        yield from with_daily_metadata(events, settings=settings, dbt_vars=dbt_vars)

@@ -2,6 +2,7 @@ with
 
 quotes as (
     select * from {{ ref('int_quotes_selected') }}
+    where {{ in_market_date_window('market_date') }}
 ),
 
 symbols as (

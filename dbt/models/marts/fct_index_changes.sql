@@ -2,6 +2,7 @@ with
 
 index_levels as (
     select * from {{ ref('int_index_levels_selected') }}
+    where {{ in_market_date_window('market_date') }}
 ),
 
 final as (

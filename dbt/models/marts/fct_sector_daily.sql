@@ -2,6 +2,7 @@ with
 
 movers as (
     select * from {{ ref('fct_daily_movers') }}
+    where {{ in_market_date_window('market_date') }}
 ),
 
 final as (

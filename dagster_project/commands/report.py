@@ -1,0 +1,80 @@
+"""``market-snapshots report`` (the day as an HTML file) and ``summary`` (in the terminal)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from pathlib import Path
+
+from dagster_project.settings import Settings, load_settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    env = dict(os.environ)
+    if args.warehouse:
+        env["MARKET_WAREHOUSE"] = args.warehouse
+    return load_settings(env)
+
+
+def _market_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from exc
+
+
+def report(args: argparse.Namespace) -> int:
+    """Write the day's HTML report and print where it went."""
+    from dagster_project.core.report import write_report
+    from dagster_project.core.report_format import short_date
+
+    settings = _settings(args)
+    out = Path(args.out).expanduser().resolve() if args.out else None
+    written = write_report(settings.warehouse, args.date, out=out)
+    day = written.day
+    print(f"report: {written.path}")
+    print(
+        f"market date: {short_date(day.market_date)}, {len(day.quotes)} symbols, "
+        f"{len(day.indices)} indices ({written.size / 1024:.0f} KB, opens offline)"
+    )
+    return 0
+
+
+def summary(args: argparse.Namespace) -> int:
+    """Print the day's summary with rich tables, at most 80 columns wide."""
+    from dagster_project.core.report_data import load_day
+    from dagster_project.core.summary import print_summary
+
+    settings = _settings(args)
+    print_summary(load_day(settings.warehouse, args.date))
+    return 0
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--date",
+        type=_market_date,
+        help="market date as YYYY-MM-DD (default: the latest in the warehouse)",
+    )
+    parser.add_argument(
+        "--warehouse", help="published file (default $MARKET_WAREHOUSE or warehouse/market.duckdb)"
+    )
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``report [--date D] [--out FILE] [--warehouse W]`` and ``summary``."""
+    report_parser = commands.add_parser(
+        "report", help="write the day's market report as one self-contained HTML file"
+    )
+    _add_common(report_parser)
+    report_parser.add_argument(
+        "--out",
+        help="HTML file to write (default <warehouse dir>/reports/market-report-YYYY-MM-DD.html)",
+    )
+    report_parser.set_defaults(handler=report)
+    summary_parser = commands.add_parser(
+        "summary", help="print the day's market summary in the terminal"
+    )
+    _add_common(summary_parser)
+    summary_parser.set_defaults(handler=summary)

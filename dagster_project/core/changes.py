@@ -1,0 +1,59 @@
+"""Which market dates a build must rebuild: those whose loaded capture changed.
+
+After landing, normalising and the dbt base models, ``intermediate.int_captures_classified`` names
+the capture loaded for every market date; the facts record the capture they were built from. A
+market date is affected when the two differ (a new or better capture arrived, or its capture
+disappeared), so adding one day rebuilds one day however long the history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from dagster_project.core.warehouse import table_exists
+
+_WINNERS = (
+    "select market_date, capture_id from intermediate.int_captures_classified "
+    "where status = 'loaded'"
+)
+_FACT_TABLES = ("fct_daily_movers", "fct_index_changes")
+
+
+def _built(con: duckdb.DuckDBPyConnection) -> str | None:
+    parts = [
+        f"select distinct market_date, capture_id from marts.{table}"
+        for table in _FACT_TABLES
+        if table_exists(con, "marts", table)
+    ]
+    if len(parts) < len(_FACT_TABLES):
+        return None
+    return " union ".join(parts)
+
+
+def affected_market_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
+    """Market dates whose facts are missing, stale or orphaned, oldest first."""
+    built = _built(con)
+    if built is None:
+        rows = con.execute(f"select distinct market_date from ({_WINNERS}) order by 1").fetchall()
+        return [row[0] for row in rows]
+    rows = con.execute(
+        f"""
+        with winners as ({_WINNERS}), built as ({built})
+        select distinct coalesce(winners.market_date, built.market_date) as market_date
+        from winners
+        full outer join built
+            on winners.market_date = built.market_date
+            and winners.capture_id = built.capture_id
+        where winners.capture_id is null or built.capture_id is null
+        order by 1
+        """
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def all_market_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
+    """Every market date with a loaded capture, oldest first."""
+    rows = con.execute(f"select distinct market_date from ({_WINNERS}) order by 1").fetchall()
+    return [row[0] for row in rows]

@@ -1,0 +1,93 @@
+"""Data-quality queries over the working database (used by the Dagster asset checks).
+
+Each function returns a frame of offending rows, empty when the rule holds.
+"""
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pl.DataFrame:
+    cursor = con.execute(sql, params)
+    rows = cursor.fetchall()
+    return pl.DataFrame(rows, schema=[c[0] for c in cursor.description or []], orient="row")
+
+
+def rejected_line_rates(con: duckdb.DuckDBPyConnection, *, max_rate: float) -> pl.DataFrame:
+    """Loaded or replayed captures whose share of rejected ticker lines exceeds ``max_rate``."""
+    return _frame(
+        con,
+        """
+        select capture_id, source_path, rejected_line_count,
+            quote_count + index_count + rejected_line_count as ticker_lines,
+            round(rejected_line_count / (quote_count + index_count + rejected_line_count), 4)
+                as rejected_rate
+        from audit.captures
+        where status <> 'rejected'
+            and rejected_line_count > ?::double * (quote_count + index_count + rejected_line_count)
+        order by rejected_rate desc, capture_id
+        """,
+        [max_rate],
+    )
+
+
+def prev_close_breaks(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Symbols whose ``prev_close`` differs from their close on the previous market date.
+
+    The previous market date is the symbol's previous row, and only when it is the warehouse's
+    previous market date (a symbol absent for a while is not compared). A break usually means a
+    corporate action (bonus, split, right issue) adjusted the reference price.
+    """
+    return _frame(
+        con,
+        """
+        with dates as (
+            select market_date, lag(market_date) over (order by market_date) as previous_date
+            from (select distinct market_date from marts.fct_daily_movers)
+        ),
+        movers as (
+            select market_date, symbol, close_price, prev_close,
+                lag(market_date) over (partition by symbol order by market_date) as symbol_previous,
+                lag(close_price) over (partition by symbol order by market_date) as previous_close
+            from marts.fct_daily_movers
+        )
+        select movers.market_date, movers.symbol, movers.prev_close, movers.previous_close,
+            round(100 * (movers.prev_close - movers.previous_close) / movers.previous_close, 2)
+                as gap_pct
+        from movers
+        inner join dates on movers.market_date = dates.market_date
+        where movers.symbol_previous = dates.previous_date
+            and movers.prev_close <> movers.previous_close
+        order by movers.market_date desc, movers.symbol
+        """,
+        [],
+    )
+
+
+def index_arithmetic_errors(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Index rows whose change % disagrees with change / prev_level beyond the page's rounding.
+
+    The strip may show levels and changes rounded to whole points and percentages to 0.01, so the
+    tolerance is the percentage rounding plus what half a point on each can move the ratio.
+    """
+    return _frame(
+        con,
+        """
+        select market_date, index_code, level, change, change_pct, prev_level,
+            round(100 * change / prev_level, 4) as computed_pct
+        from marts.fct_index_changes
+        where prev_level > 0
+            and abs(100 * change / prev_level - change_pct)
+                > 0.005 + 100 * 0.5 * (level + abs(change)) / (prev_level * prev_level) + 1e-9
+        order by market_date desc, index_code
+        """,
+        [],
+    )
+
+
+def latest_market_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    rows = con.execute("select max(market_date) from marts.fct_daily_movers").fetchall()
+    value: dt.date | None = rows[0][0]
+    return value

@@ -1,0 +1,74 @@
+"""The day report: read the published warehouse read-only, render one self-contained HTML file.
+
+``load_day`` (in ``report_data``) turns the warehouse into a typed :class:`DayReport`;
+``render_html`` (in ``report_html``) turns that into a page with inline SVG charts and no script,
+no font or stylesheet to fetch, so the file opens offline, prints, and can be mailed as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster_project.core.report_data import DayReport, load_day
+from dagster_project.core.report_html import render_html
+
+__all__ = ["DayReport", "ReportFile", "default_report_path", "render_report", "write_report"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFile:
+    """A written report and the day it shows."""
+
+    path: Path
+    day: DayReport
+    size: int
+
+
+def default_report_path(warehouse: Path, market_date: dt.date) -> Path:
+    """``<warehouse dir>/reports/market-report-YYYY-MM-DD.html``."""
+    return warehouse.parent / "reports" / f"market-report-{market_date.isoformat()}.html"
+
+
+def render_report(
+    warehouse: Path,
+    market_date: dt.date | None = None,
+    *,
+    generated_at: dt.datetime | None = None,
+    top_n: int = 5,
+) -> tuple[DayReport, str]:
+    """The day's facts and its HTML page (the latest market date by default)."""
+    day = load_day(warehouse, market_date, top_n=top_n)
+    html = render_html(
+        day,
+        generated_at=generated_at or dt.datetime.now(dt.UTC),
+        warehouse_name=warehouse.name,
+    )
+    return day, html
+
+
+def write_report(
+    warehouse: Path,
+    market_date: dt.date | None = None,
+    *,
+    out: Path | None = None,
+    generated_at: dt.datetime | None = None,
+) -> ReportFile:
+    """Render the day; write it atomically to ``out`` or the default path beside the warehouse."""
+    day, html = render_report(warehouse, market_date, generated_at=generated_at)
+    path = out or default_report_path(warehouse, day.market_date)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = html.encode("utf-8")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return ReportFile(path=path, day=day, size=len(data))

@@ -1,0 +1,167 @@
+"""The day report in the terminal: coloured rich tables that fit 80 columns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from dagster_project.core.report_data import DayReport, IndexDay, Quote
+from dagster_project.core.report_format import (
+    DOWN,
+    FLAT,
+    UP,
+    arrow,
+    direction,
+    percent,
+    plural,
+    price,
+    sector_label,
+    short_date,
+    signed,
+)
+
+WIDTH = 80
+STYLES = {"up": "bold green", "down": "bold red", "flat": "dim"}
+_TICKS = "▁▂▃▄▅▆▇█"
+_TABLE: dict[str, Any] = {"show_edge": False, "title_style": "bold"}
+
+
+def _coloured(text: str, value: Decimal) -> Text:
+    return Text(text, style=STYLES[direction(value)])
+
+
+def spark(levels: Sequence[Decimal]) -> str:
+    """Levels as block characters, oldest first (``▁▃▅█``); empty with under two levels."""
+    if len(levels) < 2:
+        return ""
+    low, high = min(levels), max(levels)
+    span = (high - low) or Decimal(1)
+    return "".join(_TICKS[round((level - low) / span * (len(_TICKS) - 1))] for level in levels)
+
+
+def _indices(indices: Sequence[IndexDay]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, title="Indices", title_justify="left", expand=True, **_TABLE)
+    for name in ("Index", "Level", "Change", "Change %", "Previous"):
+        table.add_column(name, justify="left" if name == "Index" else "right", no_wrap=True)
+    table.add_column("Trend", no_wrap=True, overflow="crop", max_width=20)
+    for index in indices:
+        table.add_row(
+            Text(index.index_code, style="bold"),
+            price(index.level),
+            _coloured(f"{arrow(index.change)} {signed(index.change)}", index.change),
+            _coloured(percent(index.change_pct), index.change_pct),
+            price(index.prev_level),
+            Text(trend, style=STYLES[direction(index.change)].removeprefix("bold "))
+            if (trend := spark([level for _, level in index.history[-20:]]))
+            else Text("—", style="dim"),
+        )
+    return table
+
+
+def _movers(title: str, quotes: Sequence[Quote]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", expand=True, **_TABLE)
+    table.add_column("Symbol", no_wrap=True)
+    table.add_column("Close", justify="right", no_wrap=True)
+    table.add_column("Chg", justify="right", no_wrap=True)
+    table.add_column("%", justify="right", no_wrap=True)
+    for quote in quotes:
+        table.add_row(
+            Text(quote.symbol, style="bold"),
+            price(quote.close_price),
+            _coloured(signed(quote.change), quote.change),
+            _coloured(percent(quote.change_pct), quote.change_pct),
+        )
+    if not quotes:
+        table.add_row(Text("none", style="dim"), "", "", "")
+    return table
+
+
+def _sectors(day: DayReport) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, title="Sectors", title_justify="left", expand=True, **_TABLE)
+    table.add_column("Sector", overflow="ellipsis", no_wrap=True, ratio=1)
+    table.add_column("n", justify="right", no_wrap=True)
+    table.add_column(UP, justify="right", no_wrap=True, style="green")
+    table.add_column(DOWN, justify="right", no_wrap=True, style="red")
+    table.add_column(FLAT, justify="right", no_wrap=True, style="dim")
+    table.add_column("Avg %", justify="right", no_wrap=True)
+    table.add_column("Best", no_wrap=True)
+    table.add_column("Worst", no_wrap=True)
+    for sector in day.sectors:
+        table.add_row(
+            sector_label(sector.sector),
+            str(sector.symbol_count),
+            str(sector.advancers),
+            str(sector.decliners),
+            str(sector.unchanged),
+            _coloured(percent(sector.avg_change_pct), sector.avg_change_pct),
+            sector.best_symbol,
+            sector.worst_symbol,
+        )
+    return table
+
+
+def _breadth(day: DayReport) -> Text:
+    b = day.breadth
+    line = Text()
+    line.append("Breadth   ", style="bold")
+    line.append(f"{UP} {b.advancers} advancing", style=STYLES["up"])
+    line.append("   ")
+    line.append(f"{DOWN} {b.decliners} declining", style=STYLES["down"])
+    line.append("   ")
+    line.append(f"{FLAT} {b.unchanged} unchanged", style="bold")
+    if b.total:
+        bar = Text("\n" + " " * 10)
+        cells = 40
+        for count, style in ((b.advancers, "green"), (b.unchanged, "grey50"), (b.decliners, "red")):
+            bar.append("█" * round(count / b.total * cells), style=style)
+        line.append_text(bar)
+    return line
+
+
+def _audit(day: DayReport) -> Text:
+    audit = day.audit
+    parts = [
+        f"{audit.count('loaded')} loaded",
+        plural(audit.count("replay"), "replay"),
+        f"{audit.count('superseded')} superseded",
+        f"{audit.count('rejected')} rejected",
+        f"{plural(audit.rejected_lines, 'line')} rejected",
+    ]
+    text = Text()
+    text.append("Captures  ", style="bold")
+    text.append(" · ".join(parts))
+    if audit.undated_rejected:
+        text.append(f" · {audit.undated_rejected} undated rejected (any day)", style="yellow")
+    for row in audit.captures:
+        text.append(f"\n  {row.status:<10} {row.source_path}", style="dim")
+    return text
+
+
+def summary(day: DayReport) -> RenderableType:
+    """Everything ``market-snapshots summary`` prints for one day."""
+    movers = Table.grid(expand=True, padding=(0, 2))
+    movers.add_column(ratio=1)
+    movers.add_column(ratio=1)
+    movers.add_row(_movers("Top gainers", day.gainers), _movers("Top losers", day.losers))
+    title = Text(f"PSX market report — {short_date(day.market_date)}", style="bold")
+    title.append(
+        f"\n{plural(len(day.quotes), 'symbol')}, "
+        f"{plural(len(day.indices), 'index', 'indices')} from the Business Recorder ticker",
+        style="dim",
+    )
+    parts = (_breadth(day), _indices(day.indices), movers, _sectors(day), _audit(day))
+    return Group(title, *(item for part in parts for item in ("", part)))
+
+
+def print_summary(day: DayReport, console: Console | None = None) -> None:
+    """Print the summary, at most 80 columns wide."""
+    console = console or Console()
+    if console.width > WIDTH:
+        console.width = WIDTH
+    console.print(summary(day))

@@ -1,0 +1,133 @@
+"""Landing: fetch the configured Business Recorder pages into the raw dir as captures.
+
+A URL that cannot be fetched is reported (run log, metadata, the ``all_pages_fetched`` check at
+WARN severity) and the others still land; only an invalid pages file fails the asset.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+
+from dagster_project.core.errors import ConfigError
+from dagster_project.core.fetch import FetchPolicy, Page, fetch_all, load_page_list, write_capture
+from dagster_project.defs.metadata import markdown_table
+from dagster_project.defs.resources import MarketResource
+from dagster_project.settings import DEFAULT_PAGES_FILE
+
+FETCHED_PAGES = dg.AssetKey(["landing", "fetched_pages"])
+ALL_PAGES_FETCHED = "all_pages_fetched"
+
+_DEFAULTS = FetchPolicy()
+
+
+class FetchResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """The list of pages to fetch and how patiently to fetch them."""
+
+    pages_file: str = str(DEFAULT_PAGES_FILE)
+    connect_timeout: float = _DEFAULTS.connect_timeout
+    read_timeout: float = _DEFAULTS.read_timeout
+    total_timeout: float = _DEFAULTS.total_timeout
+    attempts: int = _DEFAULTS.attempts
+    backoff: float = _DEFAULTS.backoff
+    max_bytes: int = _DEFAULTS.max_bytes
+    max_redirects: int = _DEFAULTS.max_redirects
+    user_agent: str = _DEFAULTS.user_agent
+
+    def policy(self) -> FetchPolicy:
+        return FetchPolicy(
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
+            total_timeout=self.total_timeout,
+            attempts=self.attempts,
+            backoff=self.backoff,
+            max_bytes=self.max_bytes,
+            max_redirects=self.max_redirects,
+            user_agent=self.user_agent,
+        )
+
+    def pages_path(self) -> Path:
+        return Path(self.pages_file).expanduser().resolve()
+
+    def pages(self) -> list[Page]:
+        return load_page_list(self.pages_path())
+
+
+def fetch_resource_from_env() -> FetchResource:
+    """The resource with its page list from ``MARKET_PAGES_FILE``."""
+    return FetchResource(pages_file=dg.EnvVar("MARKET_PAGES_FILE"))
+
+
+def _cell(value: object) -> str | None:
+    return None if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+
+
+@dg.asset(
+    key=FETCHED_PAGES,
+    group_name="landing",
+    kinds={"python", "httpx"},
+    check_specs=[
+        dg.AssetCheckSpec(
+            ALL_PAGES_FETCHED,
+            asset=FETCHED_PAGES,
+            description="Every configured page was fetched (WARN names the failed URLs).",
+        )
+    ],
+)
+def fetched_pages(
+    context: dg.AssetExecutionContext, market: MarketResource, fetch: FetchResource
+) -> dg.MaterializeResult:  # type: ignore[type-arg]  # Dagster needs the bare class with check_specs
+    """The configured pages, fetched over HTTP and written as captures under raw/fetched/."""
+    raw_dir = market.settings().raw_dir
+    if not raw_dir.is_dir():
+        raise ConfigError(f"raw dir {raw_dir} does not exist (set MARKET_RAW_DIR)")
+    pages = fetch.pages()
+    outcomes = fetch_all([page.url for page in pages], policy=fetch.policy())
+    rows: list[dict[str, str | None]] = []
+    failures: list[tuple[str, str]] = []
+    total_bytes = 0
+    for page, outcome in zip(pages, outcomes, strict=True):
+        path: str | None = None
+        if outcome.ok and outcome.body is not None:
+            path = write_capture(outcome, raw_dir, name=page.name).relative_to(raw_dir).as_posix()
+            total_bytes += len(outcome.body)
+            context.log.info(f"fetched {page.url} -> {path} ({len(outcome.body)} bytes)")
+        else:
+            reason = outcome.reason or "unknown error"
+            failures.append((page.url, reason))
+            context.log.warning(f"could not fetch {page.url}: {reason}")
+        status = None if outcome.status_code is None else str(outcome.status_code)
+        row = {"url": page.url, "status": status, "reason": outcome.reason, "path": path}
+        rows.append({key: _cell(value) for key, value in row.items()})
+    table = pl.DataFrame(rows, schema=dict.fromkeys(("url", "status", "reason", "path"), pl.String))
+    failed = pl.DataFrame(
+        [{"url": _cell(url), "reason": _cell(reason)} for url, reason in failures],
+        schema={"url": pl.String, "reason": pl.String},
+    )
+    check = dg.AssetCheckResult(
+        check_name=ALL_PAGES_FETCHED,
+        passed=not failures,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=(
+            f"all {len(pages)} page(s) fetched"
+            if not failures
+            else f"{len(failures)} of {len(pages)} page(s) not fetched: "
+            + "; ".join(f"{url} ({reason})" for url, reason in failures)
+        ),
+        metadata={
+            "failed_pages": len(failures),
+            "failures": dg.MetadataValue.md(markdown_table(failed)),
+        },
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "pages_file": dg.MetadataValue.path(str(fetch.pages_path())),
+            "raw_dir": dg.MetadataValue.path(str(raw_dir)),
+            "pages": len(pages),
+            "fetched_pages": len(pages) - len(failures),
+            "failed_pages": len(failures),
+            "total_bytes": total_bytes,
+            "fetches": dg.MetadataValue.md(markdown_table(table)),
+        },
+        check_results=[check],
+    )

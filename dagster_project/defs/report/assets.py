@@ -1,0 +1,50 @@
+"""Report: the latest market day as one self-contained HTML page beside the published warehouse."""
+
+import dagster as dg
+
+from dagster_project.core.report import write_report
+from dagster_project.core.report_data import market_dates
+from dagster_project.core.report_format import percent, price, short_date
+from dagster_project.core.warehouse import connect
+from dagster_project.defs.resources import MarketResource
+
+MARKET_REPORT = dg.AssetKey(["reports", "market_report"])
+
+
+@dg.asset(
+    key=MARKET_REPORT,
+    deps=[dg.AssetKey(["warehouse", "published"])],
+    group_name="report",
+    kinds={"python", "html", "svg"},
+)
+def market_report(
+    context: dg.AssetExecutionContext, market: MarketResource
+) -> dg.MaterializeResult[None]:
+    """The latest market date's HTML report (indices, movers, sectors, breadth, capture audit)."""
+    settings = market.settings()
+    with connect(settings.warehouse, read_only=True) as con:
+        has_data = bool(market_dates(con))
+    if not has_data:
+        context.log.warning("the warehouse holds no market date yet; no report written")
+        return dg.MaterializeResult(metadata={"market_date": "", "note": "no market data yet"})
+    written = write_report(settings.warehouse)
+    day = written.day
+    context.log.info(f"wrote {written.path}")
+    metadata: dict[str, dg.RawMetadataValue] = {
+        "path": dg.MetadataValue.path(str(written.path)),
+        "url": dg.MetadataValue.url(written.path.as_uri()),
+        "market_date": short_date(day.market_date),
+        "bytes": written.size,
+        "breadth": (
+            f"{day.breadth.advancers} up / {day.breadth.decliners} down / "
+            f"{day.breadth.unchanged} unchanged"
+        ),
+    }
+    if day.indices:
+        head = day.indices[0]
+        metadata[head.index_code] = f"{price(head.level)} ({percent(head.change_pct)})"
+    if day.gainers:
+        metadata["top_gainer"] = f"{day.gainers[0].symbol} {percent(day.gainers[0].change_pct)}"
+    if day.losers:
+        metadata["top_loser"] = f"{day.losers[0].symbol} {percent(day.losers[0].change_pct)}"
+    return dg.MaterializeResult(metadata=metadata)

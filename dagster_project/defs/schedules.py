@@ -1,0 +1,39 @@
+"""The daily schedule: after the PSX close on trading days, fetch the pages and build the day."""
+
+import datetime as dt
+import os
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import polars as pl
+
+from dagster_project.core.calendar import psx_calendar
+from dagster_project.defs.jobs import daily_close_job
+from dagster_project.settings import HOLIDAYS_SEED
+
+PKT = ZoneInfo("Asia/Karachi")
+SCHEDULE_CRON = os.environ.get("MARKET_SCHEDULE_CRON", "30 16 * * 1-5")
+
+
+def automation_status() -> dg.DefaultScheduleStatus:
+    """Schedules and sensors run by default; ``MARKET_AUTOMATION=stopped`` leaves them off."""
+    if os.environ.get("MARKET_AUTOMATION", "running").lower() == "stopped":
+        return dg.DefaultScheduleStatus.STOPPED
+    return dg.DefaultScheduleStatus.RUNNING
+
+
+@dg.schedule(
+    job=daily_close_job,
+    cron_schedule=SCHEDULE_CRON,
+    execution_timezone="Asia/Karachi",
+    default_status=automation_status(),
+    description="After the PSX close on trading days: fetch, ingest, build the day, publish.",
+)
+def after_psx_close(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+    """Request today's partition on PSX sessions; skip weekends and exchange holidays."""
+    moment = context.scheduled_execution_time or dt.datetime.now(PKT)
+    day = moment.astimezone(PKT).date()
+    resolved = psx_calendar(HOLIDAYS_SEED).resolve(pl.Series([day])).row(0, named=True)
+    if not resolved["is_session_day"]:
+        return dg.SkipReason(f"{day} is not a PSX session (weekend or exchange holiday)")
+    return dg.RunRequest(run_key=f"close-{day.isoformat()}", partition_key=day.isoformat())

@@ -1,0 +1,112 @@
+"""Metadata for the daily facts: row counts and the day's movers as Markdown tables in the UI."""
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import dagster as dg
+import duckdb
+
+from dagster_project.defs.metadata import query_markdown
+from dagster_project.settings import Settings
+
+_FACT_OUTPUTS = {
+    "marts__fct_daily_movers": "fct_daily_movers",
+    "marts__fct_sector_daily": "fct_sector_daily",
+    "marts__fct_index_changes": "fct_index_changes",
+}
+
+
+def _fact_metadata(
+    con: duckdb.DuckDBPyConnection, table: str, dbt_vars: dict[str, str]
+) -> dict[str, Any]:
+    window = [dbt_vars["min_market_date"], dbt_vars["max_market_date"]]
+    in_window = "market_date between cast(? as date) and cast(? as date)"
+    rows = con.execute(f"select count(*) from marts.{table}").fetchall()[0][0]
+    latest = con.execute(
+        f"select max(market_date) from marts.{table} where {in_window}", window
+    ).fetchall()[0][0]
+    metadata: dict[str, Any] = {
+        "dagster/row_count": rows,
+        "window": f"{window[0]} … {window[1]}",
+        "latest_market_date_in_window": str(latest) if latest else "none",
+    }
+    if latest is None:
+        return metadata
+    day = [latest]
+    if table == "fct_daily_movers":
+        for label, rank in (("top_gainers", "gainer_rank"), ("top_losers", "loser_rank")):
+            metadata[label] = dg.MetadataValue.md(
+                query_markdown(
+                    con,
+                    f"select {rank} as rank, symbol, sector, close_price, change, change_pct "
+                    f"from marts.fct_daily_movers where market_date = ? and {rank} <= 5 "
+                    f"order by {rank}",
+                    day,
+                )
+            )
+    elif table == "fct_index_changes":
+        metadata["index_moves"] = dg.MetadataValue.md(
+            query_markdown(
+                con,
+                "select index_code, level, change, change_pct, prev_level "
+                "from marts.fct_index_changes where market_date = ? order by index_code",
+                day,
+            )
+        )
+    else:
+        metadata["sectors"] = dg.MetadataValue.md(
+            query_markdown(
+                con,
+                "select sector, symbol_count, advancers, decliners, unchanged, avg_change_pct "
+                "from marts.fct_sector_daily where market_date = ? order by avg_change_pct desc",
+                day,
+            )
+        )
+    return metadata
+
+
+def with_daily_metadata(
+    events: Iterable[Any], *, settings: Settings, dbt_vars: dict[str, str]
+) -> Iterator[Any]:
+    """dbt's events, emitted once dbt has finished, with metadata added to the fact outputs.
+
+    DuckDB lets one process use a file and dbt holds it while it runs, so the facts can be read
+    only when dbt is done; the events are held until then and emitted in their original order
+    (outputs must stay in dependency order). dbt's own log still streams live.
+    """
+    held: list[Any] = []
+    failure: Exception | None = None
+    try:
+        held.extend(events)
+    except Exception as exc:  # dbt failed: still report what it did build, then fail
+        failure = exc
+    yield from _enrich(held, settings=settings, dbt_vars=dbt_vars)
+    if failure is not None:
+        raise failure
+
+
+def _is_fact(event: Any) -> bool:
+    return isinstance(event, dg.Output) and event.output_name in _FACT_OUTPUTS
+
+
+def _enrich(held: list[Any], *, settings: Settings, dbt_vars: dict[str, str]) -> list[Any]:
+    if not any(_is_fact(event) for event in held):
+        return held
+    try:
+        con = duckdb.connect(str(settings.work_db), read_only=True)
+    except duckdb.Error:
+        return held
+    try:
+        return [
+            event.with_metadata(
+                {
+                    **event.metadata,
+                    **_fact_metadata(con, _FACT_OUTPUTS[event.output_name], dbt_vars),
+                }
+            )
+            if _is_fact(event)
+            else event
+            for event in held
+        ]
+    finally:
+        con.close()

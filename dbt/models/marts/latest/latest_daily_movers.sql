@@ -1,0 +1,15 @@
+{{ config(materialized='view') }}
+
+with
+
+facts as (
+    select * from {{ ref('fct_daily_movers') }}
+),
+
+final as (
+    select *
+    from facts
+    where market_date = (select max(market_date) from facts)
+)
+
+select * from final
