@@ -7,6 +7,7 @@
 """
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 DAILY_FACTS_OP = "market_dbt_daily_facts"
 CLI_TAG = "market/launched_by"
+_CLI_TAGS = {CLI_TAG: "market-snapshots"}
 
 
 @dataclass
@@ -67,37 +69,74 @@ def _plan(settings: Settings) -> tuple[list[dt.date], bool]:
     return dates, changed
 
 
+def _run_config(extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run config with the console log level of ``MARKET_LOG_LEVEL`` (default INFO)."""
+    level = os.environ.get("MARKET_LOG_LEVEL", "INFO").upper()
+    return {"loggers": {"console": {"config": {"log_level": level}}}, **(extra or {})}
+
+
+def _ingest(instance: dg.DagsterInstance, outcome: BuildOutcome) -> bool:
+    from dagster_project.definitions import defs
+
+    ingest = defs.resolve_job_def("ingest_captures").execute_in_process(
+        instance=instance, raise_on_error=False, tags=_CLI_TAGS, run_config=_run_config()
+    )
+    outcome.run_ids.append(ingest.run_id)
+    outcome.failures = failure_messages(ingest)
+    return ingest.success
+
+
+def _build_dates(
+    instance: dg.DagsterInstance, outcome: BuildOutcome, *, start: dt.date, end: dt.date
+) -> bool:
+    from dagster_project.definitions import defs
+
+    result = defs.resolve_job_def("build_market_dates").execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        tags={**_CLI_TAGS, **range_tags([start, end])},
+        run_config=_run_config(
+            {"ops": {DAILY_FACTS_OP: {"config": {"full_refresh": outcome.full_refresh}}}}
+        ),
+    )
+    outcome.run_ids.append(result.run_id)
+    outcome.failures = failure_messages(result)
+    return result.success
+
+
 def run_build(settings: Settings, *, instance: dg.DagsterInstance) -> BuildOutcome:
     """Run the ingest and the daily-facts runs; the warehouse is published only if both succeed."""
     from dagster_project.definitions import defs
 
     outcome = BuildOutcome(success=False)
-    tags = {CLI_TAG: "market-snapshots build"}
-    ingest = defs.resolve_job_def("ingest_captures").execute_in_process(
-        instance=instance, raise_on_error=False, tags=tags
-    )
-    outcome.run_ids.append(ingest.run_id)
-    if not ingest.success:
-        outcome.failures = failure_messages(ingest)
+    if not _ingest(instance, outcome):
         return outcome
     outcome.market_dates, outcome.full_refresh = _plan(settings)
     if outcome.market_dates:
-        result = defs.resolve_job_def("build_market_dates").execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            tags={**tags, **range_tags(outcome.market_dates)},
-            run_config={
-                "ops": {DAILY_FACTS_OP: {"config": {"full_refresh": outcome.full_refresh}}}
-            },
+        done = _build_dates(
+            instance, outcome, start=min(outcome.market_dates), end=max(outcome.market_dates)
         )
     else:
         result = defs.resolve_job_def("publish_warehouse").execute_in_process(
-            instance=instance, raise_on_error=False, tags=tags
+            instance=instance, raise_on_error=False, tags=_CLI_TAGS, run_config=_run_config()
         )
-    outcome.run_ids.append(result.run_id)
-    if not result.success:
+        outcome.run_ids.append(result.run_id)
         outcome.failures = failure_messages(result)
+        done = result.success
+    if done:
+        (settings.state_dir / "facts.fingerprint").write_text(facts_fingerprint())
+    outcome.success = done
+    return outcome
+
+
+def run_backfill(
+    settings: Settings, *, instance: dg.DagsterInstance, start: dt.date, end: dt.date
+) -> BuildOutcome:
+    """Ingest, then rebuild every market date from ``start`` to ``end`` in one run, and publish."""
+    outcome = BuildOutcome(success=False)
+    if start > end:
+        outcome.failures = [f"the range is empty: {start} is after {end}"]
         return outcome
-    (settings.state_dir / "facts.fingerprint").write_text(facts_fingerprint())
-    outcome.success = True
+    if _ingest(instance, outcome) and _build_dates(instance, outcome, start=start, end=end):
+        outcome.success = True
     return outcome

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import fcntl
 import os
 import sys
@@ -10,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from dagster_project.commands import report as report_commands
 from dagster_project.core.errors import BuildLockedError, MarketSnapshotsError
 from dagster_project.settings import Settings, export_settings, load_settings
 
@@ -80,24 +82,37 @@ def _summary(settings: Settings) -> str:
     return "\n".join(lines)
 
 
-def build(args: argparse.Namespace) -> int:
-    """Run the ``build_warehouse`` job in this process against a persistent Dagster instance."""
+def _run(args: argparse.Namespace, action: str) -> int:
+    """Run a build or a backfill in this process, holding the build lock."""
     settings = _settings_from(args)
     prepare_dagster_home(settings)
     with build_lock(settings):
         import dagster as dg
 
-        from dagster_project.build import run_build
+        from dagster_project.build import run_backfill, run_build
 
         with dg.DagsterInstance.get() as instance:
-            outcome = run_build(settings, instance=instance)
+            if action == "build":
+                outcome = run_build(settings, instance=instance)
+            else:
+                outcome = run_backfill(settings, instance=instance, start=args.start, end=args.end)
     if not outcome.success:
-        print("build failed; the previously published warehouse is unchanged.", file=sys.stderr)
+        print(f"{action} failed; the previously published warehouse is unchanged.", file=sys.stderr)
         for message in outcome.failures:
             print(f"  {message}", file=sys.stderr)
         return 1
     print(_summary(settings))
     return 0
+
+
+def build(args: argparse.Namespace) -> int:
+    """Ingest new captures, rebuild the market dates they changed, publish."""
+    return _run(args, "build")
+
+
+def backfill(args: argparse.Namespace) -> int:
+    """Ingest, then rebuild every market date of a range in one run, publish."""
+    return _run(args, "backfill")
 
 
 def dev(args: argparse.Namespace) -> int:
@@ -140,6 +155,17 @@ def parser() -> argparse.ArgumentParser:
     )
     _add_path_options(build_parser)
     build_parser.set_defaults(handler=build)
+    backfill_parser = commands.add_parser(
+        "backfill", help="rebuild the facts of a range of market dates (one Dagster run)"
+    )
+    _add_path_options(backfill_parser)
+    backfill_parser.add_argument(
+        "--from", dest="start", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD"
+    )
+    backfill_parser.add_argument(
+        "--to", dest="end", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD"
+    )
+    backfill_parser.set_defaults(handler=backfill)
     dev_parser = commands.add_parser(
         "dev", help="open the Dagster UI (dagster dev) on this project"
     )
@@ -147,6 +173,7 @@ def parser() -> argparse.ArgumentParser:
     dev_parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     dev_parser.add_argument("--port", type=int, help="port (default $DAGSTER_PORT or 3000)")
     dev_parser.set_defaults(handler=dev)
+    report_commands.add_parser(commands)
     return main_parser
 
 

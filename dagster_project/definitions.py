@@ -9,6 +9,7 @@ from dagster_project.defs.landing.assets import capture_files
 from dagster_project.defs.landing.fetch import fetch_resource_from_env, fetched_pages
 from dagster_project.defs.normalise.assets import normalised_captures
 from dagster_project.defs.publish.assets import published_warehouse
+from dagster_project.defs.report.assets import market_report
 from dagster_project.defs.resources import market_resource_from_env
 from dagster_project.defs.schedules import after_psx_close
 from dagster_project.defs.sensors import changed_market_dates_sensor, new_captures_sensor
@@ -27,6 +28,7 @@ defs = dg.Definitions(
         market_dbt_models,
         market_dbt_daily_facts,
         published_warehouse,
+        market_report,
     ],
     asset_checks=market_checks,
     jobs=jobs,

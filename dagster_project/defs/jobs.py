@@ -7,10 +7,12 @@ from dagster_project.defs.landing.fetch import fetched_pages
 from dagster_project.defs.normalise.assets import normalised_captures
 from dagster_project.defs.partitions import market_date_partitions
 from dagster_project.defs.publish.assets import published_warehouse
+from dagster_project.defs.report.assets import market_report
 from dagster_project.defs.transform.dbt import market_dbt_daily_facts, market_dbt_models
 
 INGEST_SELECTION = dg.AssetSelection.assets(capture_files, normalised_captures, market_dbt_models)
-DAILY_SELECTION = dg.AssetSelection.assets(market_dbt_daily_facts, published_warehouse)
+PUBLISH_SELECTION = dg.AssetSelection.assets(published_warehouse, market_report)
+DAILY_SELECTION = dg.AssetSelection.assets(market_dbt_daily_facts) | PUBLISH_SELECTION
 FETCH_SELECTION = dg.AssetSelection.assets(fetched_pages)
 
 ingest_captures_job = dg.define_asset_job(
@@ -37,7 +39,7 @@ daily_close_job = dg.define_asset_job(
 )
 publish_job = dg.define_asset_job(
     "publish_warehouse",
-    selection=dg.AssetSelection.assets(published_warehouse),
+    selection=PUBLISH_SELECTION,
     description="Publish the working database's marts and audit as the warehouse file.",
 )
 

@@ -1,0 +1,128 @@
+"""Daily partitions: dates materialised one by one, or backfilled together, equal a full build."""
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from dagster_project.build import range_tags, run_backfill, run_build
+from dagster_project.definitions import defs
+from dagster_project.settings import Settings, export_settings, make_settings
+from tests.captures import SAMPLE, index_line, page, stock_line, write
+from tests.e2e.conftest import query
+
+PKT = dt.timezone(dt.timedelta(hours=5))
+TABLES = (
+    "marts.fct_daily_movers",
+    "marts.fct_sector_daily",
+    "marts.fct_index_changes",
+    "marts.dim_symbol",
+    "audit.captures",
+)
+
+
+def write_two_sessions(raw: Path) -> None:
+    thursday = [
+        stock_line("AGL", "38.00", "0.50"),
+        stock_line("HUBC", "96.80", "2.30"),
+        stock_line("PRL", "26.40", "-0.10"),
+        index_line("KSE100", "85585", "150"),
+    ]
+    write(
+        raw / "thu.txt",
+        page(dt.date(2024, 10, 17), thursday),
+        captured_at=dt.datetime(2024, 10, 17, 16, 0, tzinfo=PKT),
+    )
+    write(
+        raw / "fri.txt",
+        SAMPLE.read_bytes(),
+        captured_at=dt.datetime(2024, 10, 18, 16, 45, tzinfo=PKT),
+    )
+
+
+def snapshot(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
+    return {table: query(settings, f"select * from {table} order by all") for table in TABLES}
+
+
+@pytest.fixture
+def env_for() -> Iterator[object]:
+    saved = dict(os.environ)
+
+    def apply(settings: Settings) -> None:
+        export_settings(settings)
+
+    yield apply
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def test_dates_one_by_one_then_a_backfill_equal_a_full_build(tmp_path: Path, env_for) -> None:  # type: ignore[no-untyped-def]
+    raw = tmp_path / "raw"
+    write_two_sessions(raw)
+
+    full = make_settings(raw_dir=raw, warehouse=tmp_path / "full" / "market.duckdb")
+    env_for(full)
+    assert run_build(full, instance=dg.DagsterInstance.ephemeral()).success
+    expected = snapshot(full)
+    assert [
+        row[0]
+        for row in query(full, "select distinct market_date from marts.fct_daily_movers order by 1")
+    ] == [dt.date(2024, 10, 17), dt.date(2024, 10, 18)]
+
+    parts = make_settings(raw_dir=raw, warehouse=tmp_path / "parts" / "market.duckdb")
+    env_for(parts)
+    instance = dg.DagsterInstance.ephemeral()
+    assert defs.resolve_job_def("ingest_captures").execute_in_process(instance=instance).success
+    dates_job = defs.resolve_job_def("build_market_dates")
+    assert dates_job.execute_in_process(instance=instance, partition_key="2024-10-17").success
+    thursday_only = query(parts, "select distinct market_date from marts.fct_daily_movers")
+    assert thursday_only == [(dt.date(2024, 10, 17),)]
+    assert dates_job.execute_in_process(instance=instance, partition_key="2024-10-18").success
+    assert snapshot(parts) == expected
+
+    backfill = dates_job.execute_in_process(
+        instance=instance, tags=range_tags([dt.date(2024, 10, 17), dt.date(2024, 10, 18)])
+    )
+    assert backfill.success
+    assert snapshot(parts) == expected
+    materialized = instance.get_materialized_partitions(dg.AssetKey(["marts", "fct_daily_movers"]))
+    assert {"2024-10-17", "2024-10-18"} <= materialized
+
+
+def test_backfill_command_rebuilds_a_range_after_a_capture_changes(tmp_path: Path, env_for) -> None:  # type: ignore[no-untyped-def]
+    raw = tmp_path / "raw"
+    write_two_sessions(raw)
+    settings = make_settings(raw_dir=raw, warehouse=tmp_path / "wh" / "market.duckdb")
+    env_for(settings)
+    instance = dg.DagsterInstance.ephemeral()
+    assert run_build(settings, instance=instance).success
+    # A later capture of Thursday arrives: a backfill of the range picks it up.
+    later = page(dt.date(2024, 10, 17), [stock_line("HUBC", "97.00", "2.50")])
+    write(raw / "thu-late.txt", later, captured_at=dt.datetime(2024, 10, 17, 17, 0, tzinfo=PKT))
+    outcome = run_backfill(
+        settings, instance=instance, start=dt.date(2024, 10, 14), end=dt.date(2024, 10, 18)
+    )
+    assert outcome.success, outcome.failures
+    assert query(
+        settings,
+        "select symbol, close_price from marts.fct_daily_movers where market_date = '2024-10-17'",
+    ) == [("HUBC", pytest.approx(97))]
+    assert query(
+        settings, "select count(*) from marts.fct_daily_movers where market_date = '2024-10-18'"
+    ) == [(30,)]
+
+
+def test_an_empty_range_is_refused(tmp_path: Path) -> None:
+    settings = make_settings(raw_dir=tmp_path, warehouse=tmp_path.parent / "x" / "market.duckdb")
+    outcome = run_backfill(
+        settings,
+        instance=dg.DagsterInstance.ephemeral(),
+        start=dt.date(2024, 10, 18),
+        end=dt.date(2024, 10, 17),
+    )
+    assert not outcome.success and "empty" in outcome.failures[0]
+    shutil.rmtree(tmp_path.parent / "x", ignore_errors=True)
