@@ -104,10 +104,33 @@ def _build_dates(
     return result.success
 
 
+def release_interrupted_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Fail the CLI runs a killed build left "started", and free their concurrency slots.
+
+    The caller holds the build lock, so no other CLI build is running: a CLI run still marked
+    in progress died with its process (SIGKILL, power loss) and would otherwise hold the work
+    database's pool slot forever, making the next build wait.
+    """
+    stale = instance.get_runs(
+        filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED],
+            tags={CLI_TAG: _CLI_TAGS[CLI_TAG]},
+        )
+    )
+    for run in stale:
+        instance.report_run_failed(run, "the build process ended while this run was in progress")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+    return [run.run_id for run in stale]
+
+
 def run_build(settings: Settings, *, instance: dg.DagsterInstance) -> BuildOutcome:
-    """Run the ingest and the daily-facts runs; the warehouse is published only if both succeed."""
+    """Run the ingest and the daily-facts runs; the warehouse is published only if both succeed.
+
+    The caller must hold the build lock (``market-snapshots build`` does).
+    """
     from dagster_project.definitions import defs
 
+    release_interrupted_runs(instance)
     outcome = BuildOutcome(success=False)
     if not _ingest(instance, outcome):
         return outcome
@@ -133,6 +156,7 @@ def run_backfill(
     settings: Settings, *, instance: dg.DagsterInstance, start: dt.date, end: dt.date
 ) -> BuildOutcome:
     """Ingest, then rebuild every market date from ``start`` to ``end`` in one run, and publish."""
+    release_interrupted_runs(instance)
     outcome = BuildOutcome(success=False)
     if start > end:
         outcome.failures = [f"the range is empty: {start} is after {end}"]

@@ -15,7 +15,15 @@ from dagster_project.commands import report as report_commands
 from dagster_project.core.errors import BuildLockedError, MarketSnapshotsError
 from dagster_project.settings import Settings, export_settings, load_settings
 
-_DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+_MANAGED = "# Written by market-snapshots; remove this line to keep your own edits.\n"
+_DAGSTER_YAML = (
+    _MANAGED
+    + "telemetry:\n  enabled: false\n"
+    # One writer at a time on the working DuckDB file: steps of concurrent runs queue.
+    + "concurrency:\n  pools:\n    default_limit: 1\n"
+    # Runs whose process died are marked failed (and free their pool slots) by the daemon.
+    + "run_monitoring:\n  enabled: true\n  poll_interval_seconds: 30\n"
+)
 
 
 @contextmanager
@@ -41,7 +49,9 @@ def prepare_dagster_home(settings: Settings) -> Path:
     home = Path(os.environ.get("DAGSTER_HOME") or settings.dagster_home)
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
+    if not config.exists() or (
+        config.read_text().startswith(_MANAGED) and config.read_text() != _DAGSTER_YAML
+    ):
         config.write_text(_DAGSTER_YAML)
     os.environ["DAGSTER_HOME"] = str(home)
     return home

@@ -1,4 +1,4 @@
-"""A real ``dagster dev`` (webserver + daemon) on a free loopback port, for API and browser tests."""
+"""A real ``dagster dev`` (webserver + daemon) on a free loopback port, for API and UI tests."""
 
 import datetime as dt
 import functools

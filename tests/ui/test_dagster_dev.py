@@ -1,4 +1,4 @@
-"""The operator's cockpit, for real: ``dagster dev`` driven through its GraphQL API and a browser."""
+"""The operator's cockpit for real: ``dagster dev`` driven through its GraphQL API and a browser."""
 
 import datetime as dt
 import shutil
@@ -51,7 +51,8 @@ query Backfill($id: String!) {
 
 def location(dev: DagsterDev) -> dict[str, str]:
     data = dev.graphql(
-        "{ repositoriesOrError { ... on RepositoryConnection { nodes { name location { name } } } } }"
+        "{ repositoriesOrError { ... on RepositoryConnection "
+        "{ nodes { name location { name } } } } }"
     )
     node = data["repositoriesOrError"]["nodes"][0]
     return {"repositoryName": node["name"], "repositoryLocationName": node["location"]["name"]}
@@ -104,7 +105,8 @@ def test_whole_graph_launched_from_the_api_fetches_builds_and_publishes(
     settings = dagster_dev.settings
     assert query(
         settings,
-        "select close_price, change from marts.fct_daily_movers where market_date = ? and symbol = 'AIRLINK'",
+        "select close_price, change from marts.fct_daily_movers "
+        "where market_date = ? and symbol = 'AIRLINK'",
         [FETCHED_PAGE_DATE],
     ) == [(Decimal("136.22"), Decimal("0.01"))]
     fetched = query(
@@ -139,8 +141,9 @@ def test_a_range_backfilled_from_the_api_runs_once_and_publishes(dagster_dev: Da
     status = wait_for(done, timeout=600, what="the backfill", dev=dagster_dev)
     assert status in ("COMPLETED", "COMPLETED_SUCCESS"), dagster_dev.log.read_text()[-6000:]
     runs = dagster_dev.graphql(
-        '{ runsOrError(filter: {tags: [{key: "dagster/backfill", value: "%s"}]}) '
-        "{ ... on Runs { results { runId status } } } }" % backfill_id
+        "query Runs($tags: [ExecutionTag!]) { runsOrError(filter: {tags: $tags}) "
+        "{ ... on Runs { results { runId status } } } }",
+        {"tags": [{"key": "dagster/backfill", "value": backfill_id}]},
     )["runsOrError"]["results"]
     assert len(runs) == 1 and runs[0]["status"] == "SUCCESS", runs
     # Publish the rebuilt dates, as an operator does next from the UI.
