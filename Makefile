@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.synced
 
-.PHONY: help env build test dev lint format clean
+.PHONY: help env build test dev export bench lint format clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,6 +29,9 @@ test: $(STAMP) ## Run the whole test suite (unit, dbt, Dagster end to end)
 
 dev: $(STAMP) ## Open the Dagster UI on http://127.0.0.1:$${DAGSTER_PORT:-3000}
 	$(BIN)/market-snapshots dev
+
+export: $(STAMP) ## Write every mart as Parquet + marts.sql (<warehouse dir>/export/) for any DuckDB
+	$(BIN)/market-snapshots export
 
 lint: $(STAMP) ## ruff + mypy --strict
 	$(BIN)/ruff check dagster_project tests

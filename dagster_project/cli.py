@@ -6,11 +6,15 @@ import argparse
 import datetime as dt
 import fcntl
 import os
+import sqlite3
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+from dagster_project.commands import export as export_commands
 from dagster_project.commands import report as report_commands
 from dagster_project.core.errors import BuildLockedError, MarketSnapshotsError
 from dagster_project.settings import Settings, export_settings, load_settings
@@ -57,6 +61,42 @@ def prepare_dagster_home(settings: Settings) -> Path:
     return home
 
 
+_INSTANCE_STORAGE = ("history", "schedules", "storage")
+
+
+def open_instance(settings: Settings) -> Any:
+    """The Dagster instance in DAGSTER_HOME; damaged run storage is moved aside and recreated.
+
+    Dagster's run history is state like the working database: losing it loses history, never
+    data, so a storage file that is not a database does not stop the build.
+    """
+    import dagster as dg
+    import sqlalchemy.exc
+
+    home = Path(os.environ["DAGSTER_HOME"])
+    for attempt in (1, 2):
+        try:
+            instance = dg.DagsterInstance.get()
+            instance.get_runs(limit=1)
+            instance.event_log_storage.get_concurrency_keys()
+        except (sqlite3.DatabaseError, sqlalchemy.exc.DatabaseError) as exc:
+            if attempt == 2:
+                raise
+            aside = home / f"damaged-{int(time.time())}"
+            aside.mkdir()
+            for name in _INSTANCE_STORAGE:
+                if (home / name).exists():
+                    os.replace(home / name, aside / name)
+            print(
+                f"market-snapshots: Dagster storage in {home} was unreadable ({exc}); "
+                f"moved to {aside}, starting a new run history",
+                file=sys.stderr,
+            )
+            continue
+        return instance
+    raise AssertionError("unreachable")
+
+
 def _settings_from(args: argparse.Namespace) -> Settings:
     env = dict(os.environ)
     for option, variable in (
@@ -97,11 +137,9 @@ def _run(args: argparse.Namespace, action: str) -> int:
     settings = _settings_from(args)
     prepare_dagster_home(settings)
     with build_lock(settings):
-        import dagster as dg
-
         from dagster_project.build import run_backfill, run_build
 
-        with dg.DagsterInstance.get() as instance:
+        with open_instance(settings) as instance:
             if action == "build":
                 outcome = run_build(settings, instance=instance)
             else:
@@ -184,6 +222,7 @@ def parser() -> argparse.ArgumentParser:
     dev_parser.add_argument("--port", type=int, help="port (default $DAGSTER_PORT or 3000)")
     dev_parser.set_defaults(handler=dev)
     report_commands.add_parser(commands)
+    export_commands.add_parser(commands)
     return main_parser
 
 

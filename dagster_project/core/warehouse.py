@@ -20,6 +20,9 @@ from dagster_project.core.errors import WarehouseError
 
 PUBLIC_SCHEMAS = ("marts", "audit")
 PUBLISH_STORAGE_VERSION = "v1.0.0"
+DBT_LEFTOVER_SUFFIXES = ("__dbt_tmp", "__dbt_backup")
+# Messages of errors that say a DuckDB file is in use or not ours to touch, not that it is damaged.
+_NOT_CORRUPTION = ("lock", "permission denied", "no space left", "read-only file system")
 
 
 @contextmanager
@@ -105,6 +108,11 @@ def upsert_by_key(
         raise
 
 
+def _is_dbt_leftover(name: str) -> bool:
+    """dbt's intermediate relations, left behind only when a dbt run was killed mid-swap."""
+    return name.endswith(DBT_LEFTOVER_SUFFIXES)
+
+
 def _copy_schema_objects(con: duckdb.DuckDBPyConnection, schemas: Iterable[str]) -> int:
     """Copy tables (with comments) and views of ``schemas`` from ``work`` into ``pub``."""
     wanted = list(schemas)
@@ -113,6 +121,7 @@ def _copy_schema_objects(con: duckdb.DuckDBPyConnection, schemas: Iterable[str])
         "where database_name = 'work' and schema_name in (select unnest(?)) order by all",
         [wanted],
     ).fetchall()
+    tables = [table for table in tables if not _is_dbt_leftover(table[1])]
     for schema in wanted:
         con.execute(f"create schema if not exists pub.{_ident(schema)}")
     for schema, table, comment in tables:
@@ -126,17 +135,13 @@ def _copy_schema_objects(con: duckdb.DuckDBPyConnection, schemas: Iterable[str])
         "and comment is not null and comment <> '' order by all",
         [wanted],
     ).fetchall()
-    table_names = {(schema, table) for schema, table, _ in tables}
-    for schema, table, column, comment in columns:
-        if (schema, table) in table_names:
-            target = f"pub.{_ident(schema)}.{_ident(table)}.{_ident(column)}"
-            con.execute(f"comment on column {target} is {_literal(comment)}")
     views = con.execute(
         "select schema_name, view_name, sql, comment from duckdb_views() "
         "where database_name = 'work' and not internal and schema_name in (select unnest(?)) "
         "order by all",
         [wanted],
     ).fetchall()
+    views = [view for view in views if not _is_dbt_leftover(view[1])]
     if views:
         con.execute("use pub")
         for schema, view, sql, comment in views:
@@ -146,7 +151,88 @@ def _copy_schema_objects(con: duckdb.DuckDBPyConnection, schemas: Iterable[str])
                     f"comment on view {_ident(schema)}.{_ident(view)} is {_literal(comment)}"
                 )
         con.execute("use work")
+    relation_names = {(schema, table) for schema, table, _ in tables}
+    relation_names |= {(schema, view) for schema, view, _, _ in views}
+    for schema, table, column, comment in columns:
+        if (schema, table) in relation_names:
+            target = f"pub.{_ident(schema)}.{_ident(table)}.{_ident(column)}"
+            con.execute(f"comment on column {target} is {_literal(comment)}")
     return len(tables)
+
+
+def _pid_is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_publishing_files(warehouse: Path) -> list[Path]:
+    """Delete the staging files of publishes whose process died (e.g. a build killed mid-publish).
+
+    A staging file is named ``.<warehouse name>.publishing-<pid>`` (plus ``.wal``); files of a
+    process still running are left alone. The published warehouse itself is never touched.
+    """
+    removed = []
+    for path in warehouse.parent.glob(f".{warehouse.name}.publishing-*"):
+        pid_text = path.name.rsplit("-", 1)[-1].removesuffix(".wal")
+        if pid_text.isdigit() and (int(pid_text) == os.getpid() or _pid_is_alive(int(pid_text))):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def database_problem(path: Path) -> str | None:
+    """Why the DuckDB file at ``path`` cannot be used, or None when it opens and reads whole.
+
+    Opens the file read-only and reads every row of every table, so damaged blocks fail their
+    checksum here rather than half-way through a build. A file locked by another process, or one
+    we may not read, is reported as a ``WarehouseError`` instead: that is not damage.
+    """
+    if not path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            tables = con.execute(
+                "select schema_name, table_name from duckdb_tables() where not internal"
+            ).fetchall()
+            for schema, table in tables:
+                con.execute(
+                    f"select count(*), bit_xor(hash(t)) from {_ident(schema)}.{_ident(table)} as t"
+                ).fetchall()
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        message = str(exc)
+        if any(marker in message.lower() for marker in _NOT_CORRUPTION):
+            raise WarehouseError(f"cannot check {path}: {message}") from exc
+        return f"{type(exc).__name__}: {message}"
+    return None
+
+
+def reset_work_db_if_corrupt(work_db: Path) -> str | None:
+    """Move a damaged working database aside so the build recreates it from the raw dir.
+
+    The working database holds nothing that the raw dir cannot give back (the inventory, the
+    per-capture parse cache and dbt's relations), so a file that does not open or read is renamed
+    to ``work.duckdb.corrupt`` (replacing an older one, kept for diagnosis) with its WAL, and the
+    build starts from scratch. Returns the reason when it did so, else None. Call it while holding
+    the build lock.
+    """
+    problem = database_problem(work_db)
+    if problem is None:
+        return None
+    wal = work_db.with_name(work_db.name + ".wal")
+    aside = work_db.with_name(work_db.name + ".corrupt")
+    os.replace(work_db, aside)
+    if wal.exists():
+        os.replace(wal, aside.with_name(aside.name + ".wal"))
+    return f"working database {work_db} was unreadable ({problem}); moved to {aside}, rebuilding"
 
 
 def _fsync(path: Path) -> None:
@@ -161,6 +247,7 @@ def publish(work_db: Path, warehouse: Path, *, schemas: Sequence[str] = PUBLIC_S
     """Copy the public schemas of ``work_db`` to ``warehouse`` atomically; return tables copied."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     staging = warehouse.with_name(f".{warehouse.name}.publishing-{os.getpid()}")
+    remove_stale_publishing_files(warehouse)
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)
     try:

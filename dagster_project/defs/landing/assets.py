@@ -4,7 +4,12 @@ import dagster as dg
 
 from dagster_project.core.errors import ConfigError
 from dagster_project.core.landing import inventory, known_files
-from dagster_project.core.warehouse import connect, read_table, replace_table
+from dagster_project.core.warehouse import (
+    connect,
+    read_table,
+    replace_table,
+    reset_work_db_if_corrupt,
+)
 from dagster_project.defs.landing.fetch import FETCHED_PAGES
 from dagster_project.defs.metadata import markdown_table
 from dagster_project.defs.partitions import WORK_DB_POOL
@@ -27,6 +32,8 @@ def capture_files(
     settings = market.settings()
     if not settings.raw_dir.is_dir():
         raise ConfigError(f"raw dir {settings.raw_dir} does not exist (set MARKET_RAW_DIR)")
+    if reason := reset_work_db_if_corrupt(settings.work_db):
+        context.log.warning(reason)
     with connect(settings.work_db) as con:
         previous = read_table(con, "landing", "capture_files")
         known = known_files(previous) if previous is not None else {}

@@ -56,11 +56,20 @@ def dbt_source_files(project_dir: Path = DBT_PROJECT_DIR) -> list[Path]:
     return sorted(files)
 
 
+def _loads_as_json(path: Path) -> bool:
+    """False for a manifest cut short or damaged (a killed ``dbt parse``, a full disk)."""
+    try:
+        json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def ensure_manifest(project: DbtProject) -> Path:
     """Run ``dbt parse`` only when the manifest is missing or older than the dbt sources."""
     manifest = project.manifest_path
     newest = max(path.stat().st_mtime for path in dbt_source_files(project.project_dir))
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
+    if not manifest.exists() or manifest.stat().st_mtime < newest or not _loads_as_json(manifest):
         DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE).cli(
             ["parse", "--quiet"], target_path=project.target_path
         ).wait()

@@ -1,0 +1,199 @@
+"""Export the published warehouse as Parquet plus a ``marts.sql`` for tools that cannot open DuckDB.
+
+The export directory holds one folder per relation (``marts/fct_daily_movers/...``) and a
+``marts.sql`` of ``create schema``/``create or replace view ... read_parquet(...)`` statements, with
+the warehouse's table and column comments, that any DuckDB (1.x or 2.x) can run from inside the
+export directory. Paths in ``marts.sql`` are relative, so the directory can be copied anywhere.
+
+The daily facts are Hive-partitioned by ``market_year`` rather than by ``market_date``: a market
+date holds about 30 movers, 15 sectors and 4 indices, so per-day files would be a few hundred bytes
+of data under a Parquet footer each, 250 of them a year; one file per year keeps files few and
+still lets readers skip whole years. The partition column is dropped again by the views, so they
+have exactly the warehouse's columns.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.core.errors import WarehouseError
+
+EXPORT_SCHEMAS = ("marts", "audit")
+PARTITION_COLUMN = "market_year"
+PARTITIONED_BY_YEAR = frozenset({"fct_daily_movers", "fct_sector_daily", "fct_index_changes"})
+SQL_FILE = "marts.sql"
+
+
+@dataclass(frozen=True)
+class ExportedRelation:
+    """One relation of the export: a Parquet table, or a view re-created over them."""
+
+    schema: str
+    name: str
+    kind: str  # "table" or "view"
+    rows: int
+    location: str  # the relative Parquet path (glob) of a table; "" for a view
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What :func:`export_warehouse` wrote."""
+
+    out_dir: Path
+    sql_file: Path
+    relations: list[ExportedRelation]
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _copy_table(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, out_dir: Path
+) -> ExportedRelation:
+    relative = f"{schema}/{table}"
+    target = out_dir / schema / table
+    source = f"{_ident(schema)}.{_ident(table)}"
+    count = con.execute(f"select count(*) from {source}").fetchall()[0][0]
+    target.mkdir(parents=True)
+    if table not in PARTITIONED_BY_YEAR:
+        con.execute(
+            f"copy (select * from {source} order by all) to "
+            f"{_literal(str(target / 'data.parquet'))} (format parquet, compression zstd)"
+        )
+        return ExportedRelation(schema, table, "table", int(count), f"{relative}/data.parquet")
+    if count:
+        con.execute(
+            f"copy (select *, year(market_date) as {PARTITION_COLUMN} from {source} "
+            f"order by all) to {_literal(str(target))} "
+            f"(format parquet, partition_by ({PARTITION_COLUMN}), compression zstd)"
+        )
+    else:
+        # No rows: one empty file keeps the schema, so the view still binds.
+        (target / f"{PARTITION_COLUMN}=0").mkdir()
+        con.execute(
+            f"copy (select * from {source}) to "
+            f"{_literal(str(target / f'{PARTITION_COLUMN}=0' / 'data.parquet'))} (format parquet)"
+        )
+    location = f"{relative}/{PARTITION_COLUMN}=*/*.parquet"
+    return ExportedRelation(schema, table, "table", int(count), location)
+
+
+def _view_sql(relation: ExportedRelation) -> str:
+    name = f"{_ident(relation.schema)}.{_ident(relation.name)}"
+    if relation.name in PARTITIONED_BY_YEAR:
+        return (
+            f"create or replace view {name} as select * exclude ({PARTITION_COLUMN}) "
+            f"from read_parquet({_literal(relation.location)}, hive_partitioning = true);"
+        )
+    return (
+        f"create or replace view {name} as select * "
+        f"from read_parquet({_literal(relation.location)});"
+    )
+
+
+def _comment_sql(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> list[str]:
+    statements = []
+    relation = f"{_ident(schema)}.{_ident(name)}"
+    comment = con.execute(
+        "select comment from duckdb_tables() where schema_name = ? and table_name = ? "
+        "union all "
+        "select comment from duckdb_views() where schema_name = ? and view_name = ?",
+        [schema, name, schema, name],
+    ).fetchall()
+    if comment and comment[0][0]:
+        statements.append(f"comment on view {relation} is {_literal(comment[0][0])};")
+    columns = con.execute(
+        "select column_name, comment from duckdb_columns() "
+        "where schema_name = ? and table_name = ? and comment is not null and comment <> '' "
+        "order by column_index",
+        [schema, name],
+    ).fetchall()
+    statements.extend(
+        f"comment on column {relation}.{_ident(column)} is {_literal(text)};"
+        for column, text in columns
+    )
+    return statements
+
+
+def _write_sql(
+    con: duckdb.DuckDBPyConnection,
+    relations: Sequence[ExportedRelation],
+    views: Sequence[tuple[str, str, str]],
+    path: Path,
+) -> None:
+    lines = [
+        "-- The market-snapshots marts over the Parquet files beside this file.",
+        "-- Run it from this directory with any DuckDB, e.g.:  duckdb bi.duckdb < marts.sql",
+        "-- (paths are relative: a persistent database must be queried from this directory too).",
+        "",
+    ]
+    for schema in sorted({relation.schema for relation in relations}):
+        lines.append(f"create schema if not exists {_ident(schema)};")
+    for relation in relations:
+        lines.append(_view_sql(relation))
+        lines.extend(_comment_sql(con, relation.schema, relation.name))
+    for schema, view, sql in views:
+        lines.append(sql.strip().replace("CREATE VIEW", "CREATE OR REPLACE VIEW", 1))
+        lines.extend(_comment_sql(con, schema, view))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def export_warehouse(
+    warehouse: Path, out_dir: Path, *, schemas: Sequence[str] = EXPORT_SCHEMAS
+) -> ExportResult:
+    """Write every table of ``schemas`` as Parquet, and ``marts.sql``, into ``out_dir``.
+
+    The export is written into a sibling directory and swapped in at the end, so a failed export
+    leaves the previous one whole. The warehouse is opened read-only.
+
+    Raises:
+        WarehouseError: the warehouse does not exist or cannot be opened.
+    """
+    if not warehouse.is_file():
+        raise WarehouseError(f"no published warehouse at {warehouse}: run `make build` first")
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = out_dir.with_name(f".{out_dir.name}.exporting-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        try:
+            con = duckdb.connect(str(warehouse), read_only=True)
+        except duckdb.Error as exc:
+            raise WarehouseError(f"cannot open the warehouse {warehouse}: {exc}") from exc
+        try:
+            wanted = list(schemas)
+            tables = con.execute(
+                "select schema_name, table_name from duckdb_tables() "
+                "where schema_name in (select unnest(?)) order by all",
+                [wanted],
+            ).fetchall()
+            views = con.execute(
+                "select schema_name, view_name, sql from duckdb_views() "
+                "where not internal and schema_name in (select unnest(?)) order by all",
+                [wanted],
+            ).fetchall()
+            relations = [_copy_table(con, schema, table, staging) for schema, table in tables]
+            _write_sql(con, relations, views, staging / SQL_FILE)
+        finally:
+            con.close()
+        previous = out_dir.with_name(f".{out_dir.name}.previous-{os.getpid()}")
+        if out_dir.exists():
+            out_dir.rename(previous)
+        staging.rename(out_dir)
+        shutil.rmtree(previous, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    view_relations = [ExportedRelation(schema, name, "view", 0, "") for schema, name, _ in views]
+    return ExportResult(out_dir, out_dir / SQL_FILE, [*relations, *view_relations])

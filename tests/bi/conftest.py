@@ -1,0 +1,12 @@
+"""The BI tests read the fault tests' reference build (built once per session)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.faults.builds import Reference, reference_build
+
+
+@pytest.fixture(scope="session")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    return reference_build(tmp_path_factory)

@@ -1,0 +1,263 @@
+"""Real ``market-snapshots build`` processes over raw dirs made on the fly, for fault tests.
+
+Every build runs the installed CLI as a user would: its own process group (so a test can SIGKILL
+it and its dbt child at once), ``MARKET_*`` variables stripped, explicit ``--raw-dir`` and
+``--warehouse``, output to a log file the test can watch. Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.settings import PROJECT_ROOT
+from tests.captures import SAMPLE, index_line, page, sample_ticker_lines, stock_line, write
+
+CLI = str(Path(sys.executable).with_name("market-snapshots"))
+BUILD_TIMEOUT = 240.0
+PKT = dt.timezone(dt.timedelta(hours=5))
+SAMPLE_DAY = dt.date(2024, 10, 18)
+# Sessions after the sample's Friday: Mon 21, Tue 22, Wed 23 Oct 2024.
+NEXT_DAYS = (dt.date(2024, 10, 21), dt.date(2024, 10, 22), dt.date(2024, 10, 23))
+MARTS = ("dim_symbol", "fct_daily_movers", "fct_sector_daily", "fct_index_changes")
+LATEST = ("latest_daily_movers", "latest_sector_daily", "latest_index_changes")
+AUDIT = ("captures", "rejected_lines")
+HOSTILE_NAME = "day two 'quoted' \"double\" ünïcode اردو.txt"
+BIG_CAPTURE = "huge/over the cap.txt"
+BIG_CAPTURE_BYTES = 1 << 30  # sparse: costs no disk, and reading it would cost 1 GiB of memory
+INJECTION_LINE = "DROP 1.00 Increased By ▲ 0.01 (1%); drop table marts.fct_daily_movers; --"
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MARKET_")}
+    env.pop("DAGSTER_HOME", None)
+    env.update(extra)
+    return env
+
+
+def at(day: dt.date, clock: str = "16:00") -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{day.isoformat()}T{clock}").replace(tzinfo=PKT)
+
+
+def day_page(day: dt.date, offset: int, *, extra_lines: tuple[str, ...] = ()) -> str:
+    """The sample's symbols and indices with prices moved by ``offset`` cents, dated ``day``."""
+    lines: list[str] = []
+    for line in sample_ticker_lines():
+        symbol, price, *_ = line.split(" ")
+        number = Decimal(price.replace(",", ""))
+        change = Decimal(line.split("(")[0].split(" ")[-2])
+        if "▲" in line or "▼" in line:
+            delta = Decimal(offset) / 100
+            lines.append(stock_line(symbol, str(number + delta), str(change + delta)))
+        else:
+            lines.append(index_line(symbol, str(number + offset), str(change + offset)))
+    return page(day, [*lines, *extra_lines])
+
+
+def add_day(raw: Path, index: int, *, name: str | None = None) -> Path:
+    """Add the capture of ``NEXT_DAYS[index]`` (a new market date) to ``raw``."""
+    day = NEXT_DAYS[index]
+    return write(
+        raw / (name or f"days/{day.isoformat()}.txt"), day_page(day, index + 1), captured_at=at(day)
+    )
+
+
+def make_sample_raw(raw: Path) -> Path:
+    write(raw / "samples" / SAMPLE.name, SAMPLE.read_bytes(), captured_at=at(SAMPLE_DAY))
+    return raw
+
+
+def make_hostile_raw(raw: Path, outside: Path) -> Path:
+    """The sample, one more market date under a hostile name, and captures that must be rejected.
+
+    ``outside`` is a directory beside (not inside) ``raw`` for the symlink that leaves it.
+    """
+    make_sample_raw(raw)
+    add_day(raw, 0, name=HOSTILE_NAME)
+    # A line of SQL after a ticker line: it must land verbatim in audit.rejected_lines.
+    write(
+        raw / "odd" / "injection.txt",
+        day_page(NEXT_DAYS[1], 2, extra_lines=(INJECTION_LINE,)),
+        captured_at=at(NEXT_DAYS[1]),
+    )
+    write(raw / "odd" / "nul.txt", b"KSE100 1 \x00 binary", captured_at=at(NEXT_DAYS[2], "09:00"))
+    write(
+        raw / "odd" / "latin1.txt", "café ticker £".encode("latin-1"), captured_at=at(NEXT_DAYS[2])
+    )
+    deep = "<div>" * 20_000 + "deep" + "</div>" * 20_000
+    write(raw / "odd" / "deep.html", deep, captured_at=at(NEXT_DAYS[2], "10:00"))
+    write(raw / "odd" / "long line.txt", "A" * 2_000_000, captured_at=at(NEXT_DAYS[2], "11:00"))
+    big = raw / BIG_CAPTURE
+    big.parent.mkdir(parents=True, exist_ok=True)
+    with big.open("wb") as handle:
+        handle.truncate(BIG_CAPTURE_BYTES)
+    stamp = at(NEXT_DAYS[2], "12:00").timestamp()
+    os.utime(big, (stamp, stamp))
+    outside.mkdir(parents=True, exist_ok=True)
+    secret = write(
+        outside / "outside.txt", day_page(NEXT_DAYS[2], 9), captured_at=at(NEXT_DAYS[2], "13:00")
+    )
+    (raw / "odd" / "leaves raw.txt").symlink_to(secret)
+    return raw
+
+
+@dataclass
+class BuildProcess:
+    """A running build: its process, its log file, and where it writes."""
+
+    process: subprocess.Popen[bytes]
+    log: Path
+    warehouse: Path
+
+    def text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def wait(self, timeout: float = BUILD_TIMEOUT) -> int:
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            self.kill()
+            raise AssertionError(
+                f"build did not finish in {timeout:.0f}s:\n{self.text()[-3000:]}"
+            ) from exc
+
+    def kill(self) -> None:
+        """SIGKILL the build and every process it started (dbt), then reap it."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+
+def start_build(raw: Path, warehouse: Path, *, log: Path, **env: str) -> BuildProcess:
+    handle = log.open("wb")
+    process = subprocess.Popen(
+        [CLI, "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)],
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        cwd=PROJECT_ROOT,
+        env=cli_env(**env),
+        start_new_session=True,
+    )
+    handle.close()
+    return BuildProcess(process, log, warehouse)
+
+
+def run_build(raw: Path, warehouse: Path, *, log: Path, **env: str) -> str:
+    """Build to the end; fail with the log's tail unless it succeeded. Returns the log."""
+    build = start_build(raw, warehouse, log=log, **env)
+    code = build.wait()
+    assert code == 0, build.text()[-4000:]
+    return build.text()
+
+
+def wait_for(
+    condition: Callable[[], bool], *, timeout: float, what: str, build: BuildProcess | None = None
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if build is not None and build.process.poll() is not None:
+            raise AssertionError(f"build ended before {what}:\n{build.text()[-3000:]}")
+        time.sleep(0.005)
+    if build is not None:
+        build.kill()
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+Snapshot = dict[str, list[tuple[object, ...]]]
+
+
+def snapshot(warehouse: Path) -> Snapshot:
+    """Every row of every mart, latest view and audit table, read-only."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        names = [f"marts.{name}" for name in (*MARTS, *LATEST)]
+        names += [f"audit.{name}" for name in AUDIT]
+        return {
+            name: con.execute(f"select * from {name} order by all").fetchall() for name in names
+        }
+    finally:
+        con.close()
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An uninterrupted build of :func:`make_hostile_raw`: its paths, log and every row."""
+
+    root: Path
+    raw: Path
+    warehouse: Path
+    log: str
+    rows: Snapshot
+    max_rss_bytes: int
+
+
+_REFERENCE: list[Reference] = []
+
+
+def reference_build(factory: object) -> Reference:
+    """Build the hostile raw dir once per test session (``factory``: pytest's tmp_path_factory)."""
+    if _REFERENCE:
+        return _REFERENCE[0]
+    import resource
+
+    root: Path = factory.mktemp("reference")  # type: ignore[attr-defined]
+    raw = make_hostile_raw(root / "raw", root / "outside")
+    warehouse = root / "wh" / "market.duckdb"
+    log = run_build(raw, warehouse, log=root / "build.log")
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    _REFERENCE.append(Reference(root, raw, warehouse, log, snapshot(warehouse), rss))
+    return _REFERENCE[0]
+
+
+def group_pids(build: BuildProcess) -> list[int]:
+    """The running processes of the build's process group (the CLI and its dbt children)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) == build.process.pid:
+                pids.append(int(entry.name))
+        except (ProcessLookupError, PermissionError):
+            continue
+    return pids
+
+
+def has_open(build: BuildProcess, path: Path) -> bool:
+    """Whether a process of the build has ``path`` open right now (e.g. landing hashing it)."""
+    target = str(path.resolve())
+    for pid in group_pids(build):
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    if os.readlink(fd) == target:
+                        return True
+    return False
+
+
+def dbt_building(build: BuildProcess) -> bool:
+    """Whether a ``dbt build`` child of the build is running (not the start-up ``dbt parse``)."""
+    for pid in group_pids(build):
+        with contextlib.suppress(OSError):
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            if any(arg.endswith(b"/dbt") for arg in args) and b"build" in args:
+                return True
+    return False

@@ -1,0 +1,77 @@
+"""SIGKILL a build during landing, during dbt and during publish: nothing half-built is seen."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.faults.builds import (
+    BIG_CAPTURE,
+    Reference,
+    dbt_building,
+    file_digest,
+    has_open,
+    make_hostile_raw,
+    make_sample_raw,
+    run_build,
+    snapshot,
+    start_build,
+    wait_for,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def publishing_files(warehouse: Path) -> list[Path]:
+    return sorted(warehouse.parent.glob(f".{warehouse.name}.publishing-*"))
+
+
+def test_killed_builds_leave_the_previous_warehouse(reference: Reference, tmp_path: Path) -> None:
+    raw = make_sample_raw(tmp_path / "raw")
+    warehouse = tmp_path / "wh" / "market.duckdb"
+    run_build(raw, warehouse, log=tmp_path / "first.log")
+    previous = file_digest(warehouse)
+    previous_rows = snapshot(warehouse)
+    make_hostile_raw(raw, tmp_path / "outside")  # two new market dates and hostile captures
+
+    # During landing: hashing the sparse gigabyte keeps landing busy for a while.
+    build = start_build(raw, warehouse, log=tmp_path / "landing.log")
+    wait_for(
+        lambda: has_open(build, raw / BIG_CAPTURE),
+        timeout=120,
+        what="landing to read the raw dir",
+        build=build,
+    )
+    build.kill()
+    assert file_digest(warehouse) == previous
+
+    # During dbt: a second after `dbt build` started, while it writes the working database.
+    build = start_build(raw, warehouse, log=tmp_path / "dbt.log")
+    wait_for(lambda: dbt_building(build), timeout=180, what="dbt build to start", build=build)
+    time.sleep(1.0)
+    assert dbt_building(build), "dbt finished within a second; kill point missed"
+    build.kill()
+    assert file_digest(warehouse) == previous
+    assert snapshot(warehouse) == previous_rows
+
+    # During publish: as soon as the new file is being written beside the warehouse.
+    build = start_build(raw, warehouse, log=tmp_path / "publish.log")
+    wait_for(
+        lambda: bool(publishing_files(warehouse)),
+        timeout=180,
+        what="publish to start writing",
+        build=build,
+    )
+    build.kill()
+    if file_digest(warehouse) != previous:
+        # The kill landed after the atomic rename: the new warehouse is then whole.
+        assert snapshot(warehouse) == reference.rows
+    else:
+        assert snapshot(warehouse) == previous_rows
+
+    # The next build succeeds, cleans up after the killed ones, and equals an uninterrupted one.
+    run_build(raw, warehouse, log=tmp_path / "last.log")
+    assert snapshot(warehouse) == reference.rows
+    assert publishing_files(warehouse) == []
