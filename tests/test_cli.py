@@ -1,31 +1,14 @@
 """The ``market-snapshots`` command, run as a user runs it."""
 
 import fcntl
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
-from dagster_project.settings import PROJECT_ROOT, make_settings
+from dagster_project.settings import make_settings
 from tests.captures import SAMPLE
-
-CLI = str(Path(sys.executable).with_name("market-snapshots"))
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("MARKET_")}
-    return subprocess.run(
-        [CLI, *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        cwd=PROJECT_ROOT,
-        env=env,
-    )
+from tests.support import run_cli
 
 
 def test_build_command_publishes_and_summarises(tmp_path: Path) -> None:

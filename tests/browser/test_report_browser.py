@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,18 +17,8 @@ from dagster_project.commands.report import add_parser
 from dagster_project.core.report_format import percent, price, signed
 from dagster_project.settings import PROJECT_ROOT
 from tests.captures import SAMPLE
+from tests.support import CHROMIUM, build_with_cli, launch_chromium
 
-CLI = str(Path(sys.executable).with_name("market-snapshots"))
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: Kept for people when git ignores it; the pytest temp dir always has a copy.
 REPO_OUTPUT = PROJECT_ROOT / "test-output"
 
@@ -48,19 +35,6 @@ class Opened:
     errors: list[str] = field(default_factory=list)
 
 
-def _build(raw: Path, warehouse: Path) -> None:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("MARKET_")}
-    done = subprocess.run(
-        [CLI, "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env=env,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-
-
 @pytest.fixture(scope="module")
 def output_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("report-browser")
@@ -71,7 +45,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("report-sample")
     (root / "raw").mkdir()
     shutil.copy2(SAMPLE, root / "raw" / SAMPLE.name)
-    _build(root / "raw", root / "wh" / "market.duckdb")
+    build_with_cli(root / "raw", root / "wh" / "market.duckdb")
     return root / "wh" / "market.duckdb"
 
 
@@ -89,7 +63,7 @@ def report(warehouse: Path, output_dir: Path) -> Path:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        launched = launch_chromium(playwright)
         yield launched
         launched.close()
 
@@ -114,13 +88,10 @@ def opened(browser: Browser, report: Path, output_dir: Path) -> Iterator[Opened]
     seen = open_report(browser, report, width=1280)
     screenshot = output_dir / "market-report-2024-10-18.png"
     seen.page.screenshot(path=str(screenshot), full_page=True)
-    ignored = subprocess.run(
-        ["git", "check-ignore", "-q", "test-output/"], cwd=PROJECT_ROOT, check=False
-    )
-    if ignored.returncode == 0:
-        REPO_OUTPUT.mkdir(exist_ok=True)
-        shutil.copy2(screenshot, REPO_OUTPUT / screenshot.name)
-        shutil.copy2(report, REPO_OUTPUT / report.name)
+    # test-output/ (git-ignored) keeps the pictures where people look for them.
+    REPO_OUTPUT.mkdir(exist_ok=True)
+    shutil.copy2(screenshot, REPO_OUTPUT / screenshot.name)
+    shutil.copy2(report, REPO_OUTPUT / report.name)
     yield seen
     seen.page.context.close()
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,8 +23,8 @@ from dagster_project.core.report_svg import squarify, tile_colour
 from dagster_project.defs.report.assets import market_report
 from dagster_project.defs.resources import MarketResource
 from tests.captures import SAMPLE, index_line, page, stock_line, write
+from tests.support import build_with_cli
 
-CLI = str(Path(sys.executable).with_name("market-snapshots"))
 PKT = dt.timezone(dt.timedelta(hours=5))
 OCT_18 = dt.date(2024, 10, 18)
 #: KSE100 over the three sessions before the sample; 17 Oct closes at the sample's previous level.
@@ -58,17 +55,7 @@ def history_page(day: dt.date, step: int) -> str:
 
 def build_warehouse(raw: Path, warehouse: Path) -> Path:
     """``market-snapshots build`` into a temporary warehouse, as a user runs it."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("MARKET_")}
-    done = subprocess.run(
-        [CLI, "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env=env,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return warehouse
+    return build_with_cli(raw, warehouse)
 
 
 @pytest.fixture(scope="module")

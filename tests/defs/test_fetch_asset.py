@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,22 +19,9 @@ from dagster_project.defs.landing.fetch import (
     fetched_pages,
 )
 from dagster_project.defs.resources import MarketResource
-from tests.core.test_fetch import HTML_PAGE, TEXT_PAGE, PageServer
+from tests.page_server import HTML_PAGE, TEXT_PAGE, PageServer
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def server() -> Iterator[PageServer]:
-    httpd = PageServer()
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.daemon = True
-    thread.start()
-    try:
-        yield httpd
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def pages_file(tmp_path: Path, entries: list[str]) -> Path:

@@ -13,7 +13,6 @@ import hashlib
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,8 +23,8 @@ import duckdb
 
 from dagster_project.settings import PROJECT_ROOT
 from tests.captures import SAMPLE, index_line, page, sample_ticker_lines, stock_line, write
+from tests.support import CLI, user_env
 
-CLI = str(Path(sys.executable).with_name("market-snapshots"))
 BUILD_TIMEOUT = 240.0
 PKT = dt.timezone(dt.timedelta(hours=5))
 SAMPLE_DAY = dt.date(2024, 10, 18)
@@ -38,13 +37,6 @@ HOSTILE_NAME = "day two 'quoted' \"double\" ünïcode اردو.txt"
 BIG_CAPTURE = "huge/over the cap.txt"
 BIG_CAPTURE_BYTES = 1 << 30  # sparse: costs no disk, and reading it would cost 1 GiB of memory
 INJECTION_LINE = "DROP 1.00 Increased By ▲ 0.01 (1%); drop table marts.fct_daily_movers; --"
-
-
-def cli_env(**extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("MARKET_")}
-    env.pop("DAGSTER_HOME", None)
-    env.update(extra)
-    return env
 
 
 def at(day: dt.date, clock: str = "16:00") -> dt.datetime:
@@ -147,7 +139,7 @@ def start_build(raw: Path, warehouse: Path, *, log: Path, **env: str) -> BuildPr
         stdout=handle,
         stderr=subprocess.STDOUT,
         cwd=PROJECT_ROOT,
-        env=cli_env(**env),
+        env=user_env(**env),
         start_new_session=True,
     )
     handle.close()

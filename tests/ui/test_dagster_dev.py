@@ -11,10 +11,10 @@ import pytest
 
 from dagster_project.settings import PROJECT_ROOT
 from tests.e2e.conftest import query
+from tests.support import CHROMIUM, launch_chromium
 from tests.ui.conftest import FETCHED_PAGE_DATE, DagsterDev
 
 OUTPUT = PROJECT_ROOT / "test-output"
-CHROMIUM = Path("/usr/bin/chromium")
 FACTS = [
     ["marts", "fct_daily_movers"],
     ["marts", "fct_sector_daily"],
@@ -166,7 +166,7 @@ def test_a_range_backfilled_from_the_api_runs_once_and_publishes(dagster_dev: Da
 
 
 @pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian chromium is not installed (.ci/run installs it)"
+    not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (.ci/run installs it)"
 )
 def test_the_asset_graph_page_shows_the_lineage_in_a_browser(
     dagster_dev: DagsterDev, tmp_path: Path
@@ -181,18 +181,7 @@ def test_the_asset_graph_page_shows_the_lineage_in_a_browser(
     }
     shot = tmp_path / "dagster-asset-graph.png"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(playwright)
         try:
             tab = browser.new_page(viewport={"width": 1600, "height": 1000})
             tab.goto(

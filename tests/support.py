@@ -1,0 +1,56 @@
+"""Helpers shared by the test packages: the CLI as a user runs it, and headless Chromium."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from dagster_project.settings import PROJECT_ROOT
+
+CLI = str(Path(sys.executable).with_name("market-snapshots"))
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Debian's Chromium, headless, with nothing reaching for the network on its own.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def user_env(**extra: str) -> dict[str, str]:
+    """This process's environment without the test session's ``MARKET_*`` and Dagster settings."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MARKET_")}
+    env.pop("DAGSTER_HOME", None)
+    env.update(extra)
+    return env
+
+
+def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``market-snapshots ARGS`` in a subprocess, as a user runs it from the project root."""
+    return subprocess.run(
+        [CLI, *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+        cwd=PROJECT_ROOT,
+        env=user_env(**env),
+    )
+
+
+def build_with_cli(raw: Path, warehouse: Path) -> Path:
+    """``market-snapshots build`` into ``warehouse``; fails the test with stderr when it fails."""
+    done = run_cli("build", "--raw-dir", str(raw), "--warehouse", str(warehouse))
+    assert done.returncode == 0, done.stderr[-3000:]
+    return warehouse
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium through Playwright (Playwright never downloads a browser here)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
