@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import re
 import subprocess
@@ -57,6 +58,20 @@ with out.open("w") as log:
 """
 
 
+def build_lock_held(warehouse: Path) -> bool:
+    """True while some process holds the build lock of the warehouse's state directory."""
+    lock = warehouse.parent / ".state" / "build.lock"
+    if not lock.exists():
+        return False
+    with lock.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
 def market_dates(log: str) -> int:
     found = re.search(r"market dates: (\d+)", log)
     assert found, log[-2000:]
@@ -88,6 +103,12 @@ def test_readers_builds_and_late_captures(tmp_path: Path) -> None:
             build = start_build(raw, warehouse, log=tmp_path / f"build-{number}.log")
             if number == 1:
                 # Two builds at once: the second fails fast and clearly, touching nothing.
+                wait_for(
+                    lambda: build_lock_held(warehouse),
+                    timeout=180,
+                    what="the first build to take the build lock",
+                    build=build,
+                )
                 rival = start_build(raw, warehouse, log=tmp_path / "rival.log")
                 assert rival.wait(timeout=120) == 2, rival.text()[-2000:]
                 assert "another build is running" in rival.text()
