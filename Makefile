@@ -33,9 +33,12 @@ dev: $(STAMP) ## Open the Dagster UI on http://127.0.0.1:$${DAGSTER_PORT:-3000}
 export: $(STAMP) ## Write every mart as Parquet + marts.sql (<warehouse dir>/export/) for any DuckDB
 	$(BIN)/market-snapshots export
 
+bench: $(STAMP) ## Measure normalising, builds and BI queries (~25 min; BENCH_ARGS=--quick)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: $(STAMP) ## ruff + mypy --strict
-	$(BIN)/ruff check dagster_project tests
-	$(BIN)/ruff format --check dagster_project tests
+	$(BIN)/ruff check dagster_project tests bench
+	$(BIN)/ruff format --check dagster_project tests bench
 	$(BIN)/mypy
 
 format: $(STAMP) ## Format the Python code

@@ -17,6 +17,7 @@ from typing import Any
 from dagster_project.commands import export as export_commands
 from dagster_project.commands import report as report_commands
 from dagster_project.core.errors import BuildLockedError, MarketSnapshotsError
+from dagster_project.core.synth import add_parser as add_synth_parser
 from dagster_project.settings import Settings, export_settings, load_settings
 
 _MANAGED = "# Written by market-snapshots; remove this line to keep your own edits.\n"
@@ -223,6 +224,7 @@ def parser() -> argparse.ArgumentParser:
     dev_parser.set_defaults(handler=dev)
     report_commands.add_parser(commands)
     export_commands.add_parser(commands)
+    add_synth_parser(commands)
     return main_parser
 
 

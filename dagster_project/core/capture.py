@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+import polars as pl
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from dagster_project.core.errors import CaptureDecodeError
@@ -18,9 +19,14 @@ _UNICODE_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\
 _UNICODE_SPACES += "\u202f\u205f\u3000"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _TRANSLATION = {ord(ch): " " for ch in _UNICODE_SPACES} | {ord(ch): None for ch in _ZERO_WIDTH}
+# Most captures hold none of these: one scan finds out, and only those that do are translated.
+_TRANSLATED = re.compile(f"[{_UNICODE_SPACES}{_ZERO_WIDTH}]")
 
 _HTML_SNIFF = re.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]", re.IGNORECASE)
 _HTML_SNIFF_CHARS = 1024
+# The same tests for polars (Rust regex): Python's \s also matches \x1c-\x1f.
+_RUST_HTML_SNIFF = r"(?i)<!doctype[\s\x1c-\x1f]+html|<html[\s\x1c-\x1f>]|<body[\s\x1c-\x1f>]"
+_RUST_NOT_BLANK = r"[^\s\x1c-\x1f]"
 _WHITESPACE_RUN = re.compile(r"\s+")
 
 # Elements whose content a browser does not render as text.
@@ -37,6 +43,10 @@ _BLOCK_TAGS = frozenset(
 )  # fmt: skip
 # Table cells sit side by side on a row: separate them by a space.
 _CELL_TAGS = frozenset({"td", "th"})
+_BLOCK_SELECTOR = ",".join(sorted(_BLOCK_TAGS))
+_CELL_SELECTOR = ",".join(sorted(_CELL_TAGS))
+# Marks a block boundary in collected text; decoded captures never hold NUL (see _decode_bytes).
+_BREAK = "\x00"
 
 
 @dataclass(frozen=True)
@@ -59,7 +69,11 @@ def sha256_hex(data: bytes) -> str:
 
 def normalise_text(text: str) -> str:
     """Use LF line endings, turn Unicode spaces into plain spaces, drop zero-width characters."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATION)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _TRANSLATED.search(text):
+        text = text.translate(_TRANSLATION)
+    return text
 
 
 def _decode_bytes(data: bytes, name: str) -> str:
@@ -110,6 +124,84 @@ def decode_capture(data: bytes, *, name: str = "") -> DecodedCapture:
     return DecodedCapture(text=text, capture_format="html" if is_html else "text")
 
 
+def is_plain_text(data: bytes, name: str) -> bool:
+    """Whether :func:`decode_texts` may decode these bytes: not named HTML, not empty, no
+    UTF-16 BOM, no NUL byte (a UTF-8 BOM is fine)."""
+    return (
+        bool(data)
+        and not name.lower().endswith((".htm", ".html"))
+        and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        and b"\x00" not in data
+    )
+
+
+def _utf8(data: pl.Series) -> pl.Series:
+    """``data`` as strings, null where it is not UTF-8.
+
+    polars raises on the whole cast when one value is invalid, so a failing batch is halved
+    until the culprits are found (rare: a handful of extra casts).
+    """
+    try:
+        return data.cast(pl.String)
+    except pl.exceptions.PolarsError:
+        if len(data) <= 16:
+            return pl.Series(data.name, [_utf8_or_none(value) for value in data], pl.String)
+        half = len(data) // 2
+        return pl.concat([_utf8(data.slice(0, half)), _utf8(data.slice(half))])
+
+
+def _utf8_or_none(value: bytes | None) -> str | None:
+    try:
+        return None if value is None else value.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def decode_texts(captures: pl.DataFrame) -> pl.DataFrame:
+    """Decode many plain-text captures at once, as :func:`decode_capture` would.
+
+    Args:
+        captures: ``sha256`` and ``data`` (binary) of captures passing :func:`is_plain_text`.
+
+    Returns:
+        ``sha256`` and ``text`` (normalised like :func:`normalise_text`). ``text`` is null where
+        :func:`decode_capture` must decide: bytes that are not UTF-8 (it raises), blank text
+        (it raises) or text that looks like HTML.
+    """
+    data = pl.col("data")
+    body = captures.select(
+        pl.when(data.bin.starts_with(codecs.BOM_UTF8)).then(data.bin.slice(3)).otherwise(data)
+    ).to_series()
+    text = pl.col("text")
+    lf_only = (
+        pl.when(text.str.contains("\r", literal=True))
+        .then(
+            text.str.replace_all("\r\n", "\n", literal=True).str.replace_all(
+                "\r", "\n", literal=True
+            )
+        )
+        .otherwise(text)
+    )
+    special = list(_UNICODE_SPACES + _ZERO_WIDTH)
+    replacements = [" "] * len(_UNICODE_SPACES) + [""] * len(_ZERO_WIDTH)
+    normalised = (
+        pl.when(text.str.contains_any(special))
+        .then(text.str.replace_many(special, replacements))
+        .otherwise(text)
+    )
+    usable = text.str.contains(_RUST_NOT_BLANK) & ~text.str.slice(
+        0, _HTML_SNIFF_CHARS
+    ).str.contains(_RUST_HTML_SNIFF)
+    return (
+        pl.DataFrame({"sha256": captures["sha256"], "text": _utf8(body)})
+        .lazy()
+        .with_columns(text=lf_only)
+        .with_columns(text=normalised)
+        .with_columns(text=pl.when(usable).then(text))
+        .collect()
+    )
+
+
 def _enter(node: LexborNode, parts: list[str], in_pre: int) -> bool:
     """Emit what opening ``node`` contributes; return whether to descend into it."""
     tag = node.tag or ""
@@ -126,16 +218,93 @@ def _enter(node: LexborNode, parts: list[str], in_pre: int) -> bool:
     return True
 
 
+# Nesting deeper than this is rejected before parsing: the HTML parser's time grows with the square
+# of the depth (50,000 levels take half a minute), and no real page comes close (they nest < 100).
+MAX_HTML_DEPTH = 10_000
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
+# Void elements never nest; these close themselves when a sibling starts (an unclosed <p> or <li>).
+_FLAT_TAGS = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "option",
+        "optgroup",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+        "colgroup",
+        "rb",
+        "rt",
+        "rp",
+    ]
+)
+
+
+def html_depth(html: str) -> int:
+    """An upper estimate of the element nesting depth, in one linear scan of the tags."""
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if name.lower() in _FLAT_TAGS or self_closing:
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def html_to_text(html: str) -> str:
     """Return the text lines a browser would show for ``html``, one per line, no blank lines.
 
     Block elements break lines, inline elements do not; whitespace runs collapse to one space;
-    scripts, styles, templates, ``<head>`` and comments are dropped. The tree is walked
-    iteratively, so arbitrarily deep nesting cannot exhaust the Python stack.
+    scripts, styles, templates, ``<head>`` and comments are dropped. Usually the hidden elements
+    are removed, line-break markers are inserted around block elements and lexbor collects the
+    text in one call; a page with ``<pre>`` (whose line breaks are kept) or NUL characters is
+    walked node by node instead. Neither recurses; nesting deeper than ``MAX_HTML_DEPTH`` is
+    rejected with ``CaptureDecodeError`` before parsing.
     """
-    root = LexborHTMLParser(html).root
+    depth = html_depth(html)
+    if depth > MAX_HTML_DEPTH:
+        raise CaptureDecodeError(
+            f"HTML nested {depth} elements deep (over {MAX_HTML_DEPTH}): not a page a browser shows"
+        )
+    parser = LexborHTMLParser(html)
+    root = parser.root
     if root is None:
         return ""
+    if "\x00" in html or parser.css_first("pre") is not None:
+        return _walk_to_text(root)
+    parser.strip_tags(list(_HIDDEN_TAGS), recursive=True)
+    for node in root.css(_BLOCK_SELECTOR):
+        node.insert_before(_BREAK)
+        node.insert_after(_BREAK)
+    for node in root.css(_CELL_SELECTOR):
+        node.insert_before(" ")
+        node.insert_after(" ")
+    text = " ".join(root.text(deep=True, separator="", strip=False).split())
+    return _finish([text.replace(_BREAK, "\n")])
+
+
+def _walk_to_text(root: LexborNode) -> str:
+    """:func:`html_to_text` by walking the tree node by node (iteratively: any depth works)."""
     parts: list[str] = []
     in_pre = 0
     node = root
@@ -179,5 +348,6 @@ def capture_lines(decoded: DecodedCapture) -> list[str]:
     HTML is converted with :func:`html_to_text` first. Blank lines are kept as empty strings so
     that line numbers match the (converted) text.
     """
-    text = html_to_text(decoded.text) if decoded.capture_format == "html" else decoded.text
-    return [" ".join(line.split()) for line in text.split("\n")]
+    if decoded.capture_format == "html":
+        return html_to_text(decoded.text).split("\n")  # already whitespace-collapsed
+    return [" ".join(line.split()) for line in decoded.text.split("\n")]

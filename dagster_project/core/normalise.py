@@ -6,15 +6,23 @@ Pure functions over polars frames; the Dagster asset only wires them to the work
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import polars as pl
 
 from dagster_project.core.calendar import PsxCalendar
-from dagster_project.core.capture import capture_lines, decode_capture, sha256_hex
+from dagster_project.core.capture import (
+    capture_lines,
+    decode_capture,
+    decode_texts,
+    is_plain_text,
+    sha256_hex,
+)
 from dagster_project.core.errors import CaptureChangedError, CaptureError
-from dagster_project.core.ticker import TickerFrames, lines_frame, parse_lines
+from dagster_project.core.ticker import LINES_SCHEMA, TickerFrames, parse_texts
 
 CAPTURES_SCHEMA: dict[str, pl.DataType] = {
     "sha256": pl.String(),
@@ -50,8 +58,12 @@ class NormalisedFrames:
     rejected_lines: pl.DataFrame
 
 
-def _read(source: CaptureSource, *, max_bytes: int) -> tuple[str, list[str]]:
-    """Return (capture_format, lines) or raise ``CaptureError`` with the reason."""
+_READERS = 2  # threads reading and hashing files (and converting HTML)
+_BATCH = 128  # captures per thread task
+
+
+def _read_bytes(source: CaptureSource, *, max_bytes: int) -> bytes:
+    """The capture's bytes, or ``CaptureError`` with the reason it cannot be used."""
     if source.byte_size > max_bytes:
         raise CaptureError(
             f"capture too large: {source.byte_size} bytes exceeds the {max_bytes}-byte cap"
@@ -62,8 +74,39 @@ def _read(source: CaptureSource, *, max_bytes: int) -> tuple[str, list[str]]:
         raise CaptureError(f"unreadable file: {exc.strerror or exc}") from exc
     if sha256_hex(data) != source.sha256:
         raise CaptureChangedError(f"{source.path} changed after it was inventoried")
-    decoded = decode_capture(data, name=source.path.name)
-    return decoded.capture_format, capture_lines(decoded)
+    return data
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    """A capture decoded one by one: its format and lines."""
+
+    capture_format: str
+    lines: list[str]
+
+
+def _load(source: CaptureSource, max_bytes: int) -> bytes | _Decoded | CaptureError:
+    """Plain-text bytes for :func:`decode_texts`, or the capture decoded and split here (HTML
+    and other unusual captures), or the reason it cannot be used."""
+    try:
+        data = _read_bytes(source, max_bytes=max_bytes)
+    except CaptureError as exc:
+        return exc
+    return data if is_plain_text(data, source.path.name) else _decode(data, source.path.name)
+
+
+def _decode(data: bytes, name: str) -> _Decoded | CaptureError:
+    try:
+        decoded = decode_capture(data, name=name)
+    except CaptureError as exc:
+        return exc
+    return _Decoded(decoded.capture_format, capture_lines(decoded))
+
+
+def _load_batch(
+    batch: list[CaptureSource], max_bytes: int
+) -> list[bytes | _Decoded | CaptureError]:
+    return [_load(source, max_bytes) for source in batch]
 
 
 def normalise_captures(
@@ -74,30 +117,69 @@ def normalise_captures(
     A capture that cannot be used (too large, empty, undecodable, no ticker lines, no page date)
     gets a ``reject_reason``; its lines are still recorded where they exist. A file whose bytes
     changed since it was inventoried is skipped: the next inventory sees it as a new capture.
-    """
-    meta: list[dict[str, object]] = []
-    frames: list[pl.DataFrame] = []
-    for source in sources:
-        row: dict[str, object] = {"sha256": source.sha256, "capture_format": None}
-        try:
-            row["capture_format"], lines = _read(source, max_bytes=max_bytes)
-        except CaptureChangedError:
-            continue
-        except CaptureError as exc:
-            row["reject_reason"] = exc.reason
-        else:
-            row["line_count"] = len(lines)
-            frames.append(lines_frame(source.sha256, lines))
-        meta.append(row)
 
-    parsed = parse_lines(pl.concat(frames) if frames else lines_frame("", []))
-    captures = _capture_rows(meta, parsed, calendar=calendar)
+    A few threads read and hash the files and convert HTML (lexbor parses without the GIL).
+    Plain UTF-8 text captures are then decoded and parsed by polars all at once
+    (:func:`decode_texts`, :func:`parse_texts`): only their ticker strips are split into lines.
+    """
+    sources = list(sources)
+    batches = [sources[at : at + _BATCH] for at in range(0, len(sources), _BATCH)]
+    with ThreadPoolExecutor(_READERS) as pool:
+        read = pool.map(partial(_load_batch, max_bytes=max_bytes), batches)
+        loaded = [item for batch in read for item in batch]
+    meta: dict[str, dict[str, object]] = {}
+    plain: dict[str, bytes] = {}
+    split: dict[str, list[str]] = {}
+    for source, item in zip(sources, loaded, strict=True):
+        if isinstance(item, CaptureChangedError):
+            continue
+        row: dict[str, object] = {"sha256": source.sha256, "capture_format": None}
+        meta[source.sha256] = row
+        if isinstance(item, CaptureError):
+            row["reject_reason"] = item.reason
+        elif isinstance(item, _Decoded):
+            row["capture_format"], row["line_count"] = item.capture_format, len(item.lines)
+            split[source.sha256] = item.lines
+        else:
+            plain[source.sha256] = item
+    texts = decode_texts(
+        pl.DataFrame(
+            {"sha256": list(plain), "data": list(plain.values())},
+            schema={"sha256": pl.String, "data": pl.Binary},
+        )
+    )
+    # What decode_texts leaves undecided (not UTF-8, blank, HTML-like) decode_capture decides.
+    names = {source.sha256: source.path.name for source in sources}
+    for sha256 in texts.filter(pl.col("text").is_null())["sha256"]:
+        item = _decode(plain[sha256], names[sha256])
+        if isinstance(item, CaptureError):
+            meta[sha256]["reject_reason"] = item.reason
+        else:
+            meta[sha256] |= {"capture_format": item.capture_format, "line_count": len(item.lines)}
+            split[sha256] = item.lines
+    parsed, line_counts = parse_texts(
+        texts.filter(pl.col("text").is_not_null()).sort("sha256"), _lines_frame(split)
+    )
+    for sha256, line_count in line_counts.iter_rows():
+        meta[sha256] |= {"capture_format": "text", "line_count": line_count}
+    captures = _capture_rows(list(meta.values()), parsed, calendar=calendar)
     return NormalisedFrames(
         captures=captures,
         quotes=parsed.quotes,
         index_levels=parsed.index_levels,
         rejected_lines=parsed.rejected_lines,
     )
+
+
+def _lines_frame(split: dict[str, list[str]]) -> pl.DataFrame:
+    """:func:`lines_frame` of many captures in one go."""
+    rows = [
+        (sha256, number, line)
+        for sha256, lines in split.items()
+        for number, line in enumerate(lines, start=1)
+        if line
+    ]
+    return pl.DataFrame(rows, schema=LINES_SCHEMA, orient="row")
 
 
 def _counts(frame: pl.DataFrame, name: str) -> pl.DataFrame:

@@ -3,6 +3,10 @@
 A stock line reads ``SYMBOL PRICE Increased By|Decreased By|No Change ▲|▼ CHANGE (PCT%)``; an
 index line is the same without the arrow. Only the strip region is scanned: the lines before the
 page-date header (``Oct 18, 2024 ...``), or every line when a capture has no header.
+
+:func:`parse_lines` takes captures already split into lines; :func:`parse_texts` takes whole
+texts and splits only their strips. Both judge lines alike: well-formed lines (nearly all) by a
+cheap shortcut, every other line rule by rule (:func:`_rules`), with the same outcome.
 """
 
 from __future__ import annotations
@@ -20,6 +24,15 @@ _TOKENS = (
     r"(?: (?P<change>[^\s(]+))?(?: \((?P<pct>[^)]*)%\))?(?P<rest>.*)$"
 )
 _INTEGER_PART = r"(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,15})"
+# A ticker line whose numbers are well formed, with ASCII digits and allowed decimals: it splits
+# on spaces into the tokens _TOKENS would find, and of the rules only "previous close > 0" and
+# the percentage check remain to be applied to it.
+_ASCII_INTEGER = r"(?:[0-9]{1,3}(?:,[0-9]{3}){1,4}|[0-9]{1,15})"
+_WELL_FORMED = (
+    rf"^{_SYMBOL} (?:{_ASCII_INTEGER}\.[0-9]{{2}} (?:{_PHRASE}) [▲▼]"
+    rf"|{_ASCII_INTEGER}(?:\.[0-9]{{1,2}})? (?:{_PHRASE})) "
+    rf"-?{_ASCII_INTEGER}(?:\.[0-9]{{1,2}})? \(-?[0-9]{{1,6}}(?:\.[0-9]{{1,2}})?%\)$"
+)
 _UNSIGNED = rf"^{_INTEGER_PART}(?:\.\d+)?$"
 _SIGNED = rf"^-?{_INTEGER_PART}(?:\.\d+)?$"
 _PERCENT = r"^-?\d{1,6}(?:\.\d+)?$"
@@ -30,6 +43,10 @@ _MONTHS = (
 _MONTH_NUMBERS = {name[:3]: number for number, name in enumerate(_MONTHS, start=1)}
 _MONTH_PATTERN = "|".join([*_MONTHS, "Sept", *_MONTH_NUMBERS])
 _PAGE_DATE = rf"^(?P<month>{_MONTH_PATTERN}) (?P<day>\d{{1,2}}), (?P<year>\d{{4}})(?: |$)"
+# Whitespace inside a line, as Python's str.split() sees it (Unicode White_Space and \x1c-\x1f).
+_WS = r"[\s\x1c-\x1f&&[^\n]]"
+# A raw text line that _PAGE_DATE matches once its whitespace is collapsed.
+_HEADER_IN_TEXT = rf"(?m)^{_WS}*(?:{_MONTH_PATTERN}){_WS}+\d{{1,2}},{_WS}+\d{{4}}(?:{_WS}|$)"
 
 GENERIC_REASON = (
     "not a ticker line: expected SYMBOL PRICE Increased By|Decreased By|No Change ▲|▼ CHANGE (PCT%)"
@@ -37,6 +54,9 @@ GENERIC_REASON = (
 _PCT_TOLERANCE = 0.005 + 1e-9
 _DECIMAL = pl.Decimal(18, 2)
 _KEY = ["sha256", "line_no"]
+_ORDER = "order"  # u64 sorting like _KEY; see _ordered
+_CARRIED = [*_KEY, "line", _ORDER]
+_VALUE_NAMES = {"price": "value", "change": "change_value", "pct": "change_pct"}
 
 LINES_SCHEMA = pl.Schema({"sha256": pl.String, "line_no": pl.Int32, "line": pl.String})
 
@@ -68,7 +88,13 @@ def lines_frame(sha256: str, lines: list[str]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=LINES_SCHEMA, orient="row")
 
 
-def _page_dates(lines: pl.LazyFrame) -> pl.LazyFrame:
+def _page_dates(lines: pl.LazyFrame) -> pl.DataFrame:
+    """sha256, page_date, header_line_no of the first line with a real date in each capture.
+
+    The few header-like lines are collected into one chunk before the date is formatted:
+    polars 2.1 panics (``i < self.len()``) formatting struct fields of a many-chunk frame.
+    """
+    headers = lines.filter(pl.col("line").str.contains(_PAGE_DATE)).collect().rechunk()
     parts = pl.col("line").str.extract_groups(_PAGE_DATE)
     iso = pl.format(
         "{}-{}-{}",
@@ -81,8 +107,7 @@ def _page_dates(lines: pl.LazyFrame) -> pl.LazyFrame:
         parts.struct.field("day").str.zfill(2),
     )
     return (
-        lines.filter(pl.col("line").str.contains(_PAGE_DATE))
-        .with_columns(page_date=iso.str.to_date("%Y-%m-%d", strict=False))
+        headers.with_columns(page_date=iso.str.to_date("%Y-%m-%d", strict=False))
         .filter(pl.col("page_date").is_not_null())
         .group_by("sha256")
         .agg(
@@ -130,8 +155,8 @@ def _malformed(column: str, pattern: str) -> pl.Expr:
     return ~pl.col(column).str.contains(pattern)
 
 
-def _reason() -> pl.Expr:
-    """The first rule a tokenised candidate line breaks, or null when it is a valid ticker line."""
+def _rules() -> list[tuple[pl.Expr, pl.Expr]]:
+    """Each rule of a tokenised candidate line: (broken?, reason), in the order they apply."""
     is_index, has_rest = pl.col("arrow").is_null(), pl.col("rest") != ""
     consistent, computed = _consistency()
     previous = (_decimal("price") - _decimal("change")).cast(pl.String)
@@ -176,56 +201,262 @@ def _reason() -> pl.Expr:
             ),
         ),
     ]
+    return rules
+
+
+def _reason() -> pl.Expr:
+    """The first rule a tokenised candidate line breaks, or null when it is a valid ticker line."""
     # Each rule yields its reason or null; the first non-null one wins.
-    return pl.coalesce([pl.when(condition).then(reason) for condition, reason in rules])
+    return pl.coalesce([pl.when(condition).then(reason) for condition, reason in _rules()])
 
 
-def _evaluate(lines: pl.LazyFrame, page_dates: pl.LazyFrame) -> pl.LazyFrame:
-    """Keep the strip region's candidate lines, tokenised and judged by :func:`_reason`."""
+def _tokenise(candidates: pl.LazyFrame) -> pl.LazyFrame:
+    """The lines that start like ticker lines, with the groups of ``_TOKENS`` as columns."""
     starts_like = pl.col("line").str.contains(_STARTS_LIKE_TICKER) & (
         pl.col("line").str.contains(_PHRASE) | pl.col("line").str.contains(_NUMERIC_NEXT)
     )
     return (
-        lines.join(page_dates.select("sha256", "header_line_no"), on="sha256", how="left")
-        .filter(
-            (pl.col("header_line_no").is_null() | (pl.col("line_no") < pl.col("header_line_no")))
-            & starts_like
-        )
-        .select(*_KEY, "line", pl.col("line").str.extract_groups(_TOKENS).alias("tokens"))
+        candidates.filter(starts_like)
+        .select(*_CARRIED, pl.col("line").str.extract_groups(_TOKENS).alias("tokens"))
         .unnest("tokens")
-        .with_columns(_numbers())
+    )
+
+
+def _checked_well_formed(lines: pl.LazyFrame) -> pl.LazyFrame:
+    """Tokens, values and ``fine`` (passes every rule) of :data:`_WELL_FORMED` lines, cheaply."""
+    parts = pl.col("parts")
+    tokens = lines.with_columns(parts=pl.col("line").str.split(" ")).select(
+        *_CARRIED,
+        symbol=parts.list.first(),
+        is_index=parts.list.len() == 6,
+        price=parts.list.get(1),
+        change=parts.list.get(-2),
+        pct=parts.list.get(-1).str.strip_prefix("(").str.strip_suffix("%)"),
+    )
+    numbers = []
+    for name in ("price", "change", "pct"):
+        token, plain = pl.col(name), pl.col(f"{name}_plain")
+        dot = token.str.find(".", literal=True)
+        numbers += [
+            plain.cast(pl.Float64, strict=False).alias(f"{name}_f"),
+            pl.when(dot.is_null())
+            .then(0)
+            .otherwise(token.str.len_bytes() - dot - 1)
+            .cast(pl.UInt32)
+            .alias(f"{name}_d"),
+            plain.cast(_DECIMAL, strict=False).alias(_VALUE_NAMES[name]),
+        ]
+    price, change, pct = pl.col("price_f"), pl.col("change_f"), pl.col("pct_f")
+    # Within 0.005 of the point value, PCT is inside the rounding box: no corners to compute.
+    near = (pct - change / (price - change) * 100).abs() <= 0.005
+    return (
+        tokens.with_columns(
+            pl.col("price").str.replace_all(",", "", literal=True).alias("price_plain"),
+            pl.col("change").str.replace_all(",", "", literal=True).alias("change_plain"),
+            pl.col("pct").alias("pct_plain"),
+        )
+        .with_columns(numbers)
         .select(
-            *_KEY,
-            "line",
+            *_CARRIED,
             "symbol",
-            reason=_reason(),
-            is_index=pl.col("arrow").is_null(),
-            value=_decimal("price"),
-            change=_decimal("change"),
-            change_pct=_decimal("pct"),
+            "is_index",
+            *_VALUE_NAMES.values(),
+            *(f"{name}_{kind}" for name in ("price", "change", "pct") for kind in ("f", "d")),
+            fine=(price - change > 0) & near,
         )
     )
+
+
+def _judge(candidates: pl.LazyFrame) -> pl.DataFrame:
+    """Tokenise and judge strip-region lines; only lines that start like ticker lines remain.
+
+    Well-formed lines (nearly all) are split on spaces and only checked for a positive
+    previous close and a consistent percentage; every other line, and any well-formed one that
+    fails, is tokenised by ``_TOKENS`` and judged rule by rule by :func:`_reason`.
+    """
+    outputs = [*_CARRIED, "symbol", "reason", "is_index", *_VALUE_NAMES.values()]
+    no_reason = pl.lit(None, pl.String).alias("reason")
+    flagged = candidates.with_columns(
+        well_formed=pl.col("line").str.contains(_WELL_FORMED)
+    ).collect()
+    checked = flagged.lazy().filter(pl.col("well_formed")).pipe(_checked_well_formed).collect()
+    consistent, _ = _consistency()
+    boxed = (
+        checked.lazy()
+        .filter(~pl.col("fine"))
+        .with_columns(fine=(pl.col("price_f") - pl.col("change_f") > 0) & consistent)
+        .collect()
+    )
+    fine = pl.concat([checked.filter(pl.col("fine")), boxed.filter(pl.col("fine"))])
+    doubtful = pl.concat(
+        [
+            flagged.filter(~pl.col("well_formed")).select(_CARRIED),
+            boxed.filter(~pl.col("fine")).select(_CARRIED),
+        ]
+    )
+    # polars 2.1 may panic formatting many-chunk columns: the (few) doubtful lines get one chunk.
+    tokens = _tokenise(doubtful.lazy()).with_columns(_numbers()).collect().rechunk()
+    judged = tokens.with_columns(
+        reason=_reason(),
+        is_index=pl.col("arrow").is_null(),
+        **{value: _decimal(name) for name, value in _VALUE_NAMES.items()},
+    )
+    return pl.concat([fine.with_columns(no_reason).select(outputs), judged.select(outputs)])
+
+
+def _evaluate(lines: pl.LazyFrame, page_dates: pl.LazyFrame) -> pl.DataFrame:
+    """Keep the strip region's candidate lines, tokenised and judged by :func:`_reason`."""
+    strip = lines.join(
+        page_dates.select("sha256", "header_line_no"), on="sha256", how="left"
+    ).filter(pl.col("header_line_no").is_null() | (pl.col("line_no") < pl.col("header_line_no")))
+    return _judge(strip.select(*_CARRIED))
 
 
 def _split_duplicates(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Drop exact repeats of a symbol within a capture; reject conflicting ones."""
+    """Drop exact repeats of a symbol within a capture; reject conflicting ones.
+
+    Both come back in ``order``. Only symbols seen twice in a capture (rare) go through the
+    window functions.
+    """
     group = ["sha256", "symbol"]
-    values = ["is_index", "value", "change", "change_pct"]
-    judged = parsed.sort(_KEY).with_columns(
-        first_line_no=pl.col("line_no").first().over(group),
-        is_same=pl.all_horizontal(
-            [pl.col(name) == pl.col(name).first().over(group) for name in values]
-        ),
+    values = ["is_index", *_VALUE_NAMES.values()]
+    repeated = parsed.select(pl.struct(group).is_duplicated()).to_series()
+    judged = (
+        parsed.filter(repeated)
+        .sort(_ORDER)
+        .with_columns(
+            first_line_no=pl.col("line_no").first().over(group),
+            is_same=pl.all_horizontal(
+                [pl.col(name) == pl.col(name).first().over(group) for name in values]
+            ),
+        )
     )
     is_first = pl.col("line_no") == pl.col("first_line_no")
     conflicts = judged.filter(~is_first & ~pl.col("is_same")).select(
-        *_KEY,
-        "line",
+        *_CARRIED,
         reason=pl.format(
             "conflicting duplicate of {} (first seen on line {})", "symbol", "first_line_no"
         ),
     )
-    return judged.filter(is_first), conflicts
+    kept = pl.concat([parsed.filter(~repeated), judged.filter(is_first).drop(judged.columns[-2:])])
+    return kept.sort(_ORDER), conflicts
+
+
+def _ordered(frame: pl.LazyFrame, capture_no: pl.Expr) -> pl.LazyFrame:
+    """Add ``order``: sorting on it (one integer) sorts by sha256, line_no.
+
+    Args:
+        frame: Has ``line_no`` (i32).
+        capture_no: The rank of the row's sha256 among all of them.
+    """
+    line = (pl.col("line_no").cast(pl.Int64) + 2**31).cast(pl.UInt64)
+    return frame.with_columns((capture_no.cast(pl.UInt64) * 2**32 + line).alias(_ORDER))
+
+
+def _line_frame(text: pl.Expr) -> list[pl.Expr]:
+    """Expressions exploding to one row per line of ``text``, numbered from 1."""
+    return [
+        pl.col("sha256"),
+        pl.col("capture_no"),
+        text.str.split("\n").alias("line"),
+        pl.int_ranges(1, text.str.count_matches("\n", literal=True) + 2, dtype=pl.Int32).alias(
+            "line_no"
+        ),
+    ]
+
+
+def _collapsed(line: pl.Expr) -> pl.Expr:
+    """``" ".join(line.split())``: only lines with odd whitespace are rewritten."""
+    odd = line.str.contains(rf"{_WS}{{2}}|^{_WS}|{_WS}$|[\s\x1c-\x1f&&[^ ]]")
+    return (
+        pl.when(odd)
+        .then(line.str.replace_all(rf"{_WS}+", " ").str.strip_chars(" "))
+        .otherwise(line)
+    )
+
+
+def _exploded(frame: pl.LazyFrame, text: pl.Expr) -> pl.LazyFrame:
+    """One row per non-empty, whitespace-collapsed line of ``text``, with ``order``."""
+    return (
+        frame.select(_line_frame(text))
+        .explode("line", "line_no")
+        .with_columns(_collapsed(pl.col("line")))
+        .filter(pl.col("line") != "")
+        .pipe(_ordered, pl.col("capture_no"))
+        .select(*_CARRIED)
+    )
+
+
+def parse_texts(
+    texts: pl.DataFrame, lines: pl.DataFrame | None = None
+) -> tuple[TickerFrames, pl.DataFrame]:
+    """Parse whole capture texts (and optionally captures already split into lines) at once.
+
+    The same result as splitting every text into ``" ".join(line.split())`` lines and calling
+    :func:`parse_lines`, but cheaper: the page-date header is found in the raw text, and only the
+    lines before it (the strip) are split and parsed; the article is never split.
+
+    Args:
+        texts: ``sha256`` and ``text`` (normalised: LF line ends, no Unicode spaces).
+        lines: Optional :func:`parse_lines` input for more captures.
+
+    Returns:
+        The ticker frames of all captures, and ``sha256``, ``line_count`` (i32) for the texts.
+    """
+    lines = lines_frame("", []) if lines is None else lines
+    shas = pl.concat([texts["sha256"], lines["sha256"]]).unique().sort()
+    ranks = pl.DataFrame({"sha256": shas, "capture_no": pl.int_range(len(shas), eager=True)})
+    found = (
+        texts.lazy()
+        .join(ranks.lazy(), on="sha256")
+        .with_columns(
+            header_at=pl.col("text").str.find(_HEADER_IN_TEXT),
+            line_count=(pl.col("text").str.count_matches("\n", literal=True) + 1).cast(pl.Int32),
+        )
+        .with_columns(
+            strip=pl.col("text").cast(pl.Binary).bin.slice(0, pl.col("header_at")).cast(pl.String)
+        )
+        .collect()
+        .lazy()
+    )
+    # The header line starts where the strip ends; 400 characters hold any date it may show.
+    header_line = pl.col("text").str.slice(pl.col("strip").str.len_chars(), 400)
+    headers = found.filter(pl.col("header_at").is_not_null()).select(
+        "sha256",
+        line_no=pl.col("strip").str.count_matches("\n", literal=True).cast(pl.Int32) + 1,
+        line=_collapsed(header_line.str.extract(r"^([^\n]*)")),
+    )
+    page_dates = _page_dates(headers)
+    # A first header with an impossible date (Feb 30): parse every line, like parse_lines.
+    undated = (
+        found.filter(pl.col("header_at").is_not_null())
+        .join(page_dates.lazy(), on="sha256", how="anti")
+        .select("sha256")
+        .collect()
+    )
+    line_frames = pl.concat(
+        [
+            found.join(undated.lazy(), on="sha256", how="semi").pipe(_exploded, pl.col("text")),
+            lines.lazy()
+            .pipe(_typed)
+            .join(ranks.lazy(), on="sha256")
+            .pipe(_ordered, pl.col("capture_no"))
+            .select(*_CARRIED),
+        ]
+    ).collect()
+    rest_dates = _page_dates(line_frames.lazy())
+    strips = found.join(undated.lazy(), on="sha256", how="anti").pipe(_exploded, pl.col("strip"))
+    evaluated = pl.concat([_judge(strips), _evaluate(line_frames.lazy(), rest_dates.lazy())])
+    counts = found.select("sha256", "line_count").collect()
+    return _frames(evaluated, pl.concat([page_dates, rest_dates])), counts
+
+
+def _typed(lines: pl.LazyFrame) -> pl.LazyFrame:
+    return lines.select(
+        pl.col("sha256").cast(pl.String),
+        pl.col("line_no").cast(pl.Int32),
+        pl.col("line").cast(pl.String),
+    )
 
 
 def parse_lines(lines: pl.DataFrame | pl.LazyFrame) -> TickerFrames:
@@ -238,17 +469,17 @@ def parse_lines(lines: pl.DataFrame | pl.LazyFrame) -> TickerFrames:
     Returns:
         The quotes, index levels, rejected lines and page dates, each sorted by sha256, line_no.
     """
-    typed = lines.lazy().select(
-        pl.col("sha256").cast(pl.String),
-        pl.col("line_no").cast(pl.Int32),
-        pl.col("line").cast(pl.String),
-    )
-    page_dates_lazy = _page_dates(typed)
-    evaluated, page_dates = pl.collect_all([_evaluate(typed, page_dates_lazy), page_dates_lazy])
+    typed = lines.lazy().pipe(_typed)
+    page_dates = _page_dates(typed)
+    ordered = typed.pipe(_ordered, pl.col("sha256").rank("dense"))
+    return _frames(_evaluate(ordered, page_dates.lazy()), page_dates)
+
+
+def _frames(evaluated: pl.DataFrame, page_dates: pl.DataFrame) -> TickerFrames:
     parsed, conflicts = _split_duplicates(evaluated.filter(pl.col("reason").is_null()))
-    invalid = evaluated.filter(pl.col("reason").is_not_null()).select(*_KEY, "line", "reason")
-    rejected = pl.concat([invalid, conflicts])
-    measures = ["change", "change_pct"]
+    invalid = evaluated.filter(pl.col("reason").is_not_null()).select(*_CARRIED, "reason")
+    rejected = pl.concat([invalid, conflicts]).sort(_ORDER)
+    measures = [pl.col("change_value").alias("change"), pl.col("change_pct")]
     stocks = parsed.filter(~pl.col("is_index"))
     indices = parsed.filter(pl.col("is_index"))
     return TickerFrames(
@@ -256,7 +487,7 @@ def parse_lines(lines: pl.DataFrame | pl.LazyFrame) -> TickerFrames:
         index_levels=indices.select(
             *_KEY, pl.col("symbol").alias("index_code"), pl.col("value").alias("level"), *measures
         ),
-        rejected_lines=rejected.sort(_KEY),
+        rejected_lines=rejected.select(*_KEY, "line", "reason"),
         page_dates=page_dates.select(
             "sha256", pl.col("page_date").cast(pl.Date), pl.col("header_line_no").cast(pl.Int32)
         ).sort("sha256"),
