@@ -98,9 +98,9 @@ def _load(source: CaptureSource, max_bytes: int) -> bytes | _Decoded | CaptureEr
 def _decode(data: bytes, name: str) -> _Decoded | CaptureError:
     try:
         decoded = decode_capture(data, name=name)
-    except CaptureError as exc:
+        return _Decoded(decoded.capture_format, capture_lines(decoded))
+    except CaptureError as exc:  # undecodable bytes, or HTML no browser would show
         return exc
-    return _Decoded(decoded.capture_format, capture_lines(decoded))
 
 
 def _load_batch(

@@ -74,3 +74,17 @@ def test_a_file_changed_since_the_inventory_is_skipped(
 def test_no_captures(calendar: PsxCalendar) -> None:
     frames = normalise_captures([], calendar=calendar, max_bytes=10)
     assert frames.captures.is_empty() and frames.quotes.is_empty()
+
+
+def test_hostile_html_is_a_rejected_capture_not_a_failed_batch(
+    tmp_path: Path, calendar: PsxCalendar
+) -> None:
+    deep = ("<html><body>" + "<div>" * 20_000 + "x").encode()
+    sources = [
+        source(tmp_path / "deep.html", deep),
+        source(tmp_path / "sample.txt", SAMPLE.read_bytes()),
+    ]
+    frames = normalise_captures(sources, calendar=calendar, max_bytes=10_000_000)
+    reasons = dict(frames.captures.select("sha256", "reject_reason").iter_rows())
+    assert "elements deep (over 10000)" in reasons[sources[0].sha256]
+    assert reasons[sources[1].sha256] is None

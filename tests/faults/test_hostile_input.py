@@ -54,7 +54,7 @@ def test_unreadable_captures_are_rejected_with_a_reason(reference: Reference) ->
     for path, expected in (
         ("odd/nul.txt", "NUL"),
         ("odd/latin1.txt", "undecodable as UTF-8"),
-        ("odd/deep.html", "no ticker lines"),
+        ("odd/deep.html", "elements deep (over 10000)"),
         ("odd/long line.txt", "no ticker lines"),
     ):
         status, reason = status_and_reason(reference, path)
