@@ -28,6 +28,7 @@ from dagster_project.core.capture import (
 from dagster_project.core.errors import CaptureDecodeError
 from dagster_project.core.ticker import lines_frame, parse_lines, parse_texts
 from tests.captures import SAMPLE, sample_ticker_lines
+from tests.strategies import mutator
 
 CHECKS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 REAL = sample_ticker_lines()
@@ -36,21 +37,7 @@ ALPHABET = "AKSEOZ0129 ,.-+()%▲▼IncreasdByDcNoChgOctFebSept\u00a0\u200b\t\r\
 HEADERS = ["Oct 18, 2024 x", "Feb 30, 2024", "Sept 5, 2025", "  Oct\t 17,  2024  ", "May 1, 2024"]
 
 
-@st.composite
-def mutated(draw: st.DrawFn, base: str) -> str:
-    """``base`` with a few characters inserted, deleted or replaced."""
-    text = list(base)
-    for _ in range(draw(st.integers(0, 5))):
-        where = draw(st.integers(0, len(text)))
-        char = draw(st.sampled_from(ALPHABET))
-        action = draw(st.sampled_from(["insert", "delete", "replace"]))
-        if action == "insert" or not text:
-            text.insert(where, char)
-        elif action == "delete":
-            del text[min(where, len(text) - 1)]
-        else:
-            text[min(where, len(text) - 1)] = char
-    return "".join(text)
+mutated = mutator(ALPHABET, max_edits=5)
 
 
 LINE = st.one_of(

@@ -25,6 +25,7 @@ from dagster_project.core.normalise import CaptureSource, normalise_captures
 from dagster_project.core.ticker import lines_frame, parse_lines
 from dagster_project.settings import HOLIDAYS_SEED
 from tests.captures import SAMPLE, sample_ticker_lines
+from tests.strategies import mutator
 
 FAST = settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
 MEDIUM = settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
@@ -44,21 +45,7 @@ def calendar() -> PsxCalendar:
     return psx_calendar(HOLIDAYS_SEED)
 
 
-@st.composite
-def mutated(draw: st.DrawFn, base: str) -> str:
-    """``base`` with a few characters inserted, deleted or replaced."""
-    text = list(base)
-    for _ in range(draw(st.integers(0, 4))):
-        where = draw(st.integers(0, len(text)))
-        action = draw(st.sampled_from(["insert", "delete", "replace"]))
-        char = draw(st.sampled_from(TICKER_ALPHABET))
-        if action == "insert" or not text:
-            text.insert(where, char)
-        elif action == "delete":
-            del text[min(where, len(text) - 1)]
-        else:
-            text[min(where, len(text) - 1)] = char
-    return "".join(text)
+mutated = mutator(TICKER_ALPHABET, max_edits=4)
 
 
 def real_line() -> st.SearchStrategy[str]:
