@@ -8,6 +8,8 @@ Every path a build touches derives from three variables:
 - ``MARKET_STATE_DIR`` (default ``.state/`` beside the warehouse): the working database, dbt
   artifacts and Dagster storage.
 - ``MARKET_PAGES_FILE`` (default ``config/pages.yaml``): the pages the fetch asset captures.
+- ``MARKET_TRUST_FILE_TIMES`` (default off): date a capture that shows no date, has no fetch
+  sidecar and no date in its name by its file's modification time (``1``/``true``/``yes``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dagster_project.core.errors import ConfigError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 HOLIDAYS_SEED = DBT_PROJECT_DIR / "seeds" / "psx_holidays.csv"
+INDEX_CODES_SEED = DBT_PROJECT_DIR / "seeds" / "psx_index_codes.csv"
 DEFAULT_PAGES_FILE = PROJECT_ROOT / "config" / "pages.yaml"
 
 DEFAULT_MAX_CAPTURE_BYTES = 10 * 1024 * 1024
@@ -36,6 +39,7 @@ class Settings:
     state_dir: Path
     max_capture_bytes: int = DEFAULT_MAX_CAPTURE_BYTES
     pages_file: Path = DEFAULT_PAGES_FILE
+    trust_file_times: bool = False
 
     @property
     def work_db(self) -> Path:
@@ -67,6 +71,7 @@ class Settings:
             "MARKET_WORK_DB": str(self.work_db),
             "MARKET_MAX_CAPTURE_BYTES": str(self.max_capture_bytes),
             "MARKET_PAGES_FILE": str(self.pages_file),
+            "MARKET_TRUST_FILE_TIMES": "1" if self.trust_file_times else "0",
             "DBT_LOG_PATH": str(self.dbt_log_dir),
         }
 
@@ -82,6 +87,7 @@ def make_settings(
     state_dir: str | Path | None = None,
     max_capture_bytes: int | None = None,
     pages_file: str | Path | None = None,
+    trust_file_times: bool = False,
 ) -> Settings:
     """Resolve settings from explicit values, falling back to the project defaults."""
     raw = _absolute(str(raw_dir)) if raw_dir else PROJECT_ROOT / "raw"
@@ -97,8 +103,26 @@ def make_settings(
         raise ConfigError(f"MARKET_MAX_CAPTURE_BYTES must be positive, got {cap}")
     pages = _absolute(str(pages_file)) if pages_file else DEFAULT_PAGES_FILE
     return Settings(
-        raw_dir=raw, warehouse=wh, state_dir=state, max_capture_bytes=cap, pages_file=pages
+        raw_dir=raw,
+        warehouse=wh,
+        state_dir=state,
+        max_capture_bytes=cap,
+        pages_file=pages,
+        trust_file_times=trust_file_times,
     )
+
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+
+def parse_flag(name: str, value: str | None) -> bool:
+    """An on/off environment variable: ``1``/``true``/``yes``/``on`` or ``0``/``false``/...."""
+    text = (value or "").strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be 1 or 0 (true/false), got {value!r}")
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -115,6 +139,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         state_dir=env.get("MARKET_STATE_DIR") or None,
         max_capture_bytes=max_bytes,
         pages_file=env.get("MARKET_PAGES_FILE") or None,
+        trust_file_times=parse_flag("MARKET_TRUST_FILE_TIMES", env.get("MARKET_TRUST_FILE_TIMES")),
     )
 
 

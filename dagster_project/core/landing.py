@@ -15,6 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
+from dagster_project.core.calendar import PsxCalendar
+from dagster_project.core.dating import file_dating
 from dagster_project.core.fetch import read_sidecar
 
 CAPTURE_SUFFIXES = (".txt", ".htm", ".html")
@@ -24,8 +26,15 @@ CAPTURE_FILES_SCHEMA: dict[str, pl.DataType] = {
     "sha256": pl.String(),
     "byte_size": pl.Int64(),
     "mtime_ns": pl.Int64(),
+    "file_modified_at": pl.Datetime("us", "UTC"),
+    "fetched_at": pl.Datetime("us", "UTC"),
+    "file_date": pl.Date(),
+    "file_dated_by": pl.String(),
     "captured_at": pl.Datetime("us", "UTC"),
+    "captured_at_source": pl.String(),
 }
+# What the calendar adds for ``file_date`` (see :func:`with_file_sessions`).
+FILE_SESSION_COLUMNS = ("file_session_date", "file_previous_session_date", "file_is_session_day")
 
 _CHUNK = 1 << 20
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -38,7 +47,7 @@ class KnownFile:
     byte_size: int
     mtime_ns: int
     sha256: str
-    captured_at: dt.datetime
+    fetched_at: dt.datetime | None
 
 
 def file_sha256(path: Path) -> str:
@@ -79,16 +88,22 @@ class Inventory:
     ignored: list[str]
 
 
-def inventory(raw_dir: Path, *, known: Mapping[str, KnownFile] | None = None) -> Inventory:
+def inventory(
+    raw_dir: Path,
+    *,
+    known: Mapping[str, KnownFile] | None = None,
+    trust_file_times: bool = False,
+) -> Inventory:
     """One row per capture file under ``raw_dir`` (schema ``CAPTURE_FILES_SCHEMA``).
 
     Capture files end in ``.txt``, ``.htm`` or ``.html``; other files are listed as ignored.
-    ``source_path`` is relative to ``raw_dir`` in POSIX form; ``captured_at`` is the fetch time
-    recorded in a fetched page's sidecar, else the file's modification time, in UTC.
+    ``source_path`` is relative to ``raw_dir`` in POSIX form. ``file_date`` and
+    ``captured_at`` are what the file says of when the page was taken (:func:`file_dating`):
+    the fetch sidecar, the file name, and the modification time only with ``trust_file_times``.
     """
     known = known or {}
     root = raw_dir.resolve()
-    rows: list[tuple[str, str, int, int, dt.datetime]] = []
+    rows: list[tuple[object, ...]] = []
     ignored: list[str] = []
     for path in iter_raw_files(raw_dir):
         relative = path.relative_to(root).as_posix()
@@ -98,25 +113,56 @@ def inventory(raw_dir: Path, *, known: Mapping[str, KnownFile] | None = None) ->
         stat = path.stat()
         previous = known.get(relative)
         if previous and (previous.byte_size, previous.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-            sha256, captured_at = previous.sha256, previous.captured_at
+            sha256, fetched_at = previous.sha256, previous.fetched_at
         else:
             sha256 = file_sha256(path)
             sidecar = read_sidecar(path, expected_sha256=sha256)
-            captured_at = (
-                sidecar.fetched_at
-                if sidecar
-                else _EPOCH + dt.timedelta(microseconds=stat.st_mtime_ns // 1000)
+            fetched_at = sidecar.fetched_at if sidecar else None
+        modified_at = _EPOCH + dt.timedelta(microseconds=stat.st_mtime_ns // 1000)
+        dating = file_dating(
+            path.name,
+            modified_at=modified_at,
+            fetched_at=fetched_at,
+            trust_file_time=trust_file_times,
+        )
+        rows.append(
+            (
+                relative,
+                sha256,
+                stat.st_size,
+                stat.st_mtime_ns,
+                modified_at,
+                fetched_at,
+                dating.file_date,
+                dating.dated_by,
+                dating.captured_at,
+                dating.captured_at_source,
             )
-        rows.append((relative, sha256, stat.st_size, stat.st_mtime_ns, captured_at))
+        )
     files = pl.DataFrame(rows, schema=CAPTURE_FILES_SCHEMA, orient="row").sort("source_path")
     return Inventory(files=files, ignored=ignored)
 
 
 def known_files(previous: pl.DataFrame) -> dict[str, KnownFile]:
-    """Index a previous inventory by path."""
+    """Index a previous inventory by path (none from an inventory of an older layout)."""
+    if "fetched_at" not in previous.columns:
+        return {}
     return {
         row["source_path"]: KnownFile(
-            row["byte_size"], row["mtime_ns"], row["sha256"], row["captured_at"]
+            row["byte_size"], row["mtime_ns"], row["sha256"], row["fetched_at"]
         )
         for row in previous.iter_rows(named=True)
     }
+
+
+def with_file_sessions(files: pl.DataFrame, calendar: PsxCalendar) -> pl.DataFrame:
+    """Add the PSX session of each file's ``file_date`` (:data:`FILE_SESSION_COLUMNS`)."""
+    sessions = calendar.resolve(files["file_date"]).rename(
+        {
+            "page_date": "file_date",
+            "session_date": "file_session_date",
+            "previous_session_date": "file_previous_session_date",
+            "is_session_day": "file_is_session_day",
+        }
+    )
+    return files.join(sessions, on="file_date", how="left", maintain_order="left")

@@ -110,13 +110,19 @@ def _load_batch(
 
 
 def normalise_captures(
-    sources: Iterable[CaptureSource], *, calendar: PsxCalendar, max_bytes: int
+    sources: Iterable[CaptureSource],
+    *,
+    calendar: PsxCalendar,
+    max_bytes: int,
+    index_codes: frozenset[str] = frozenset(),
 ) -> NormalisedFrames:
     """Decode and parse a batch of captures.
 
-    A capture that cannot be used (too large, empty, undecodable, no ticker lines, no page date)
-    gets a ``reject_reason``; its lines are still recorded where they exist. A file whose bytes
-    changed since it was inventoried is skipped: the next inventory sees it as a new capture.
+    A capture that cannot be used (too large, empty, undecodable, no ticker lines) gets a
+    ``reject_reason``; its lines are still recorded where they exist. A capture without a page
+    date is not rejected here: its file may date it (see :mod:`dagster_project.core.dating`). A
+    file whose bytes changed since it was inventoried is skipped: the next inventory sees it as
+    a new capture.
 
     A few threads read and hash the files and convert HTML (lexbor parses without the GIL).
     Plain UTF-8 text captures are then decoded and parsed by polars all at once
@@ -158,7 +164,9 @@ def normalise_captures(
             meta[sha256] |= {"capture_format": item.capture_format, "line_count": len(item.lines)}
             split[sha256] = item.lines
     parsed, line_counts = parse_texts(
-        texts.filter(pl.col("text").is_not_null()).sort("sha256"), _lines_frame(split)
+        texts.filter(pl.col("text").is_not_null()).sort("sha256"),
+        _lines_frame(split),
+        index_codes=index_codes,
     )
     for sha256, line_count in line_counts.iter_rows():
         meta[sha256] |= {"capture_format": "text", "line_count": line_count}
@@ -218,9 +226,7 @@ def _capture_rows(
             .then(pl.lit("no valid ticker lines: every ticker-like line was rejected"))
             .when(~has_ticker)
             .then(pl.lit("no ticker lines found"))
-            .when(pl.col("page_date").is_null())
-            .then(pl.lit("no page date in header: cannot tell which session the quotes show"))
-            .when(pl.col("session_date").is_null())
+            .when(pl.col("page_date").is_not_null() & pl.col("session_date").is_null())
             .then(pl.lit("page date outside the PSX calendar (before 2000-01-01)"))
         )
         .select(list(CAPTURES_SCHEMA))

@@ -87,6 +87,35 @@ def index_arithmetic_errors(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
 
 
+def price_limit_breaches(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Quotes that moved beyond PSX's price limit of their market date (``psx_price_limits``).
+
+    A stock may move at most ``limit_pct`` of its previous close or ``min_rupees``, whichever is
+    larger; beyond it (by more than the one-paisa tick) is a corporate action or a data error.
+    Each row names the capture and the ticker line as the page printed it.
+    """
+    return _frame(
+        con,
+        """
+        select movers.market_date, movers.symbol,
+            format('{} {} ({}%)', movers.symbol, movers.close_price, movers.change_pct) as line,
+            movers.prev_close, movers.change,
+            round(greatest(limits.limit_pct * movers.prev_close / 100, limits.min_rupees), 2)
+                as allowed_move,
+            limits.limit_pct, captures.source_path, movers.capture_id
+        from marts.fct_daily_movers as movers
+        inner join reference.psx_price_limits as limits
+            on movers.market_date >= limits.effective_from
+            and (limits.effective_to is null or movers.market_date <= limits.effective_to)
+        left join audit.captures as captures on movers.capture_id = captures.capture_id
+        where abs(movers.change)
+            > greatest(limits.limit_pct * movers.prev_close / 100, limits.min_rupees) + 0.01
+        order by movers.market_date desc, movers.symbol
+        """,
+        [],
+    )
+
+
 def latest_market_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     rows = con.execute("select max(market_date) from marts.fct_daily_movers").fetchall()
     value: dt.date | None = rows[0][0]

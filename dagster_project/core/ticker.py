@@ -1,8 +1,13 @@
 """The Business Recorder ticker-strip grammar, applied to many captures at once with polars.
 
 A stock line reads ``SYMBOL PRICE Increased By|Decreased By|No Change ▲|▼ CHANGE (PCT%)``; an
-index line is the same without the arrow. Only the strip region is scanned: the lines before the
-page-date header (``Oct 18, 2024 ...``), or every line when a capture has no header.
+index line reads ``CODE LEVEL Increased By|Decreased By|No Change CHANGE (PCT%)``, with or
+without the arrow (2021 strips print it). A known index code (the ``psx_index_codes`` seed, passed
+as ``index_codes``) is an index whatever the shape; an unknown code is an index when it has no
+arrow. Only the strip region is scanned: the lines before the page-date header (``Oct 18, 2024
+...``) or, when a capture has no header, the lines before its first prose line after the strip
+(the article: see :func:`_prose_starts`). A date line after such prose is the
+article's, never the page's.
 
 :func:`parse_lines` takes captures already split into lines; :func:`parse_texts` takes whole
 texts and splits only their strips. Both judge lines alike: well-formed lines (nearly all) by a
@@ -19,6 +24,9 @@ _SYMBOL = r"[A-Z][A-Z0-9]{0,11}"
 _PHRASE = r"Increased By|Decreased By|No Change"
 _STARTS_LIKE_TICKER = rf"^{_SYMBOL} "
 _NUMERIC_NEXT = rf"^{_SYMBOL} [-+]?[\d,]*\.?\d"
+# Words: a line like "FTSE 100 marks worst month" is a headline, not a broken ticker line (ticker
+# lines have no lowercase letters outside their phrase).
+_WORDS = r"[a-z]{2}"
 _TOKENS = (
     rf"^(?P<symbol>{_SYMBOL}) (?P<price>\S+)(?: (?P<direction>{_PHRASE}))?(?: (?P<arrow>[▲▼]))?"
     r"(?: (?P<change>[^\s(]+))?(?: \((?P<pct>[^)]*)%\))?(?P<rest>.*)$"
@@ -51,6 +59,8 @@ _HEADER_IN_TEXT = rf"(?m)^{_WS}*(?:{_MONTH_PATTERN}){_WS}+\d{{1,2}},{_WS}+\d{{4}
 GENERIC_REASON = (
     "not a ticker line: expected SYMBOL PRICE Increased By|Decreased By|No Change ▲|▼ CHANGE (PCT%)"
 )
+PROSE_CHARS = 100  # no ticker line comes near this; an article paragraph is longer
+PROSE_SPACES = 12
 _PCT_TOLERANCE = 0.005 + 1e-9
 _DECIMAL = pl.Decimal(18, 2)
 _KEY = ["sha256", "line_no"]
@@ -151,13 +161,19 @@ def _consistency() -> tuple[pl.Expr, pl.Expr]:
     return unbounded | fits, (change / (price - change) * 100).round(3)
 
 
+def _is_index(index_codes: frozenset[str], *, has_arrow: pl.Expr) -> pl.Expr:
+    """A known index code is an index; an unknown code is one when its line has no arrow."""
+    return ~has_arrow | pl.col("symbol").is_in(sorted(index_codes))
+
+
 def _malformed(column: str, pattern: str) -> pl.Expr:
     return ~pl.col(column).str.contains(pattern)
 
 
-def _rules() -> list[tuple[pl.Expr, pl.Expr]]:
+def _rules(index_codes: frozenset[str] = frozenset()) -> list[tuple[pl.Expr, pl.Expr]]:
     """Each rule of a tokenised candidate line: (broken?, reason), in the order they apply."""
-    is_index, has_rest = pl.col("arrow").is_null(), pl.col("rest") != ""
+    is_index = _is_index(index_codes, has_arrow=pl.col("arrow").is_not_null())
+    has_rest = pl.col("rest") != ""
     consistent, computed = _consistency()
     previous = (_decimal("price") - _decimal("change")).cast(pl.String)
     rest, generic = pl.col("rest").str.strip_chars(), pl.lit(GENERIC_REASON)
@@ -187,6 +203,16 @@ def _rules() -> list[tuple[pl.Expr, pl.Expr]]:
         ),
         (pl.col("pct_d") > 2, pl.format("percentage must have at most 2 decimals: '{}%'", "pct")),
         (
+            pl.col("price_f") <= 0,
+            pl.format("impossible quote: price {} is not positive (a site glitch)", "price"),
+        ),
+        (
+            pl.col("pct_f") <= -100,
+            pl.format(
+                "impossible quote: a move of {}% (nothing listed falls 100% in a day)", "pct"
+            ),
+        ),
+        (
             pl.col("price_f") - pl.col("change_f") <= 0,
             pl.format("previous close must be > 0: {} - ({}) = {}", "price", "change", previous),
         ),
@@ -204,31 +230,36 @@ def _rules() -> list[tuple[pl.Expr, pl.Expr]]:
     return rules
 
 
-def _reason() -> pl.Expr:
+def _reason(index_codes: frozenset[str] = frozenset()) -> pl.Expr:
     """The first rule a tokenised candidate line breaks, or null when it is a valid ticker line."""
     # Each rule yields its reason or null; the first non-null one wins.
-    return pl.coalesce([pl.when(condition).then(reason) for condition, reason in _rules()])
+    rules = _rules(index_codes)
+    return pl.coalesce([pl.when(condition).then(reason) for condition, reason in rules])
+
+
+def _possible() -> pl.Expr:
+    """The fast path's form of the rules that judge values: positive price and previous close,
+    a move above -100%."""
+    price, change, pct = pl.col("price_f"), pl.col("change_f"), pl.col("pct_f")
+    return (price > 0) & (price - change > 0) & (pct > -100)
 
 
 def _tokenise(candidates: pl.LazyFrame) -> pl.LazyFrame:
     """The lines that start like ticker lines, with the groups of ``_TOKENS`` as columns."""
-    starts_like = pl.col("line").str.contains(_STARTS_LIKE_TICKER) & (
-        pl.col("line").str.contains(_PHRASE) | pl.col("line").str.contains(_NUMERIC_NEXT)
-    )
     return (
-        candidates.filter(starts_like)
+        candidates.filter(_starts_like_ticker())
         .select(*_CARRIED, pl.col("line").str.extract_groups(_TOKENS).alias("tokens"))
         .unnest("tokens")
     )
 
 
-def _checked_well_formed(lines: pl.LazyFrame) -> pl.LazyFrame:
+def _checked_well_formed(lines: pl.LazyFrame, index_codes: frozenset[str]) -> pl.LazyFrame:
     """Tokens, values and ``fine`` (passes every rule) of :data:`_WELL_FORMED` lines, cheaply."""
     parts = pl.col("parts")
     tokens = lines.with_columns(parts=pl.col("line").str.split(" ")).select(
         *_CARRIED,
         symbol=parts.list.first(),
-        is_index=parts.list.len() == 6,
+        has_arrow=parts.list.len() != 6,
         price=parts.list.get(1),
         change=parts.list.get(-2),
         pct=parts.list.get(-1).str.strip_prefix("(").str.strip_suffix("%)"),
@@ -250,7 +281,8 @@ def _checked_well_formed(lines: pl.LazyFrame) -> pl.LazyFrame:
     # Within 0.005 of the point value, PCT is inside the rounding box: no corners to compute.
     near = (pct - change / (price - change) * 100).abs() <= 0.005
     return (
-        tokens.with_columns(
+        tokens.with_columns(is_index=_is_index(index_codes, has_arrow=pl.col("has_arrow")))
+        .with_columns(
             pl.col("price").str.replace_all(",", "", literal=True).alias("price_plain"),
             pl.col("change").str.replace_all(",", "", literal=True).alias("change_plain"),
             pl.col("pct").alias("pct_plain"),
@@ -262,12 +294,12 @@ def _checked_well_formed(lines: pl.LazyFrame) -> pl.LazyFrame:
             "is_index",
             *_VALUE_NAMES.values(),
             *(f"{name}_{kind}" for name in ("price", "change", "pct") for kind in ("f", "d")),
-            fine=(price - change > 0) & near,
+            fine=_possible() & near,
         )
     )
 
 
-def _judge(candidates: pl.LazyFrame) -> pl.DataFrame:
+def _judge(candidates: pl.LazyFrame, index_codes: frozenset[str] = frozenset()) -> pl.DataFrame:
     """Tokenise and judge strip-region lines; only lines that start like ticker lines remain.
 
     Well-formed lines (nearly all) are split on spaces and only checked for a positive
@@ -279,13 +311,15 @@ def _judge(candidates: pl.LazyFrame) -> pl.DataFrame:
     flagged = candidates.with_columns(
         well_formed=pl.col("line").str.contains(_WELL_FORMED)
     ).collect()
-    checked = flagged.lazy().filter(pl.col("well_formed")).pipe(_checked_well_formed).collect()
+    checked = (
+        flagged.lazy()
+        .filter(pl.col("well_formed"))
+        .pipe(_checked_well_formed, index_codes)
+        .collect()
+    )
     consistent, _ = _consistency()
     boxed = (
-        checked.lazy()
-        .filter(~pl.col("fine"))
-        .with_columns(fine=(pl.col("price_f") - pl.col("change_f") > 0) & consistent)
-        .collect()
+        checked.lazy().filter(~pl.col("fine")).with_columns(fine=_possible() & consistent).collect()
     )
     fine = pl.concat([checked.filter(pl.col("fine")), boxed.filter(pl.col("fine"))])
     doubtful = pl.concat(
@@ -297,26 +331,84 @@ def _judge(candidates: pl.LazyFrame) -> pl.DataFrame:
     # polars 2.1 may panic formatting many-chunk columns: the (few) doubtful lines get one chunk.
     tokens = _tokenise(doubtful.lazy()).with_columns(_numbers()).collect().rechunk()
     judged = tokens.with_columns(
-        reason=_reason(),
-        is_index=pl.col("arrow").is_null(),
+        reason=_reason(index_codes),
+        is_index=_is_index(index_codes, has_arrow=pl.col("arrow").is_not_null()),
         **{value: _decimal(name) for name, value in _VALUE_NAMES.items()},
     )
     return pl.concat([fine.with_columns(no_reason).select(outputs), judged.select(outputs)])
 
 
-def _evaluate(lines: pl.LazyFrame, page_dates: pl.LazyFrame) -> pl.DataFrame:
-    """Keep the strip region's candidate lines, tokenised and judged by :func:`_reason`."""
-    strip = lines.join(
-        page_dates.select("sha256", "header_line_no"), on="sha256", how="left"
-    ).filter(pl.col("header_line_no").is_null() | (pl.col("line_no") < pl.col("header_line_no")))
-    return _judge(strip.select(*_CARRIED))
+def _starts_like_ticker() -> pl.Expr:
+    """A symbol, then a ticker phrase or a number not followed by words."""
+    line = pl.col("line")
+    return line.str.contains(_STARTS_LIKE_TICKER) & (
+        line.str.contains(_PHRASE) | (line.str.contains(_NUMERIC_NEXT) & ~line.str.contains(_WORDS))
+    )
+
+
+def _prose_starts(lines: pl.LazyFrame) -> pl.DataFrame:
+    """sha256, prose_line_no: where the article begins, the first line of prose after a
+    capture's first ticker-like line (captures without one are absent).
+
+    A line of prose is over ``PROSE_CHARS`` characters, has ``PROSE_SPACES`` spaces or more (words,
+    not a run of junk) and is not a garbled ticker line (a symbol, then a ticker phrase: that one
+    is judged, not skipped).
+    """
+    first = (
+        lines.filter(_starts_like_ticker())
+        .group_by("sha256")
+        .agg(first_ticker_line_no=pl.col("line_no").min())
+    )
+    return (
+        lines.join(first, on="sha256")
+        .filter(
+            (pl.col("line_no") > pl.col("first_ticker_line_no"))
+            & (pl.col("line").str.len_chars() > PROSE_CHARS)
+            & (pl.col("line").str.count_matches(" ", literal=True) >= PROSE_SPACES)
+            & ~(
+                pl.col("line").str.contains(_STARTS_LIKE_TICKER)
+                & pl.col("line").str.contains(_PHRASE)
+            )
+        )
+        .group_by("sha256")
+        .agg(prose_line_no=pl.col("line_no").min())
+        .collect()
+    )
+
+
+def _before_prose(lines: pl.LazyFrame, prose: pl.DataFrame) -> pl.LazyFrame:
+    return lines.join(prose.lazy(), on="sha256", how="left").filter(
+        pl.col("prose_line_no").is_null() | (pl.col("line_no") < pl.col("prose_line_no"))
+    )
+
+
+def _evaluate(
+    lines: pl.LazyFrame, page_dates: pl.LazyFrame, index_codes: frozenset[str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Judge the strip region's candidate lines; keep the page dates found before any prose.
+
+    Returns:
+        The judged lines, and the page dates of ``page_dates`` whose header is the page's.
+    """
+    prose = _prose_starts(lines)
+    dates = page_dates.join(prose.lazy(), on="sha256", how="left").filter(
+        pl.col("prose_line_no").is_null() | (pl.col("header_line_no") < pl.col("prose_line_no"))
+    )
+    strip = (
+        _before_prose(lines, prose)
+        .join(dates.select("sha256", "header_line_no"), on="sha256", how="left")
+        .filter(pl.col("header_line_no").is_null() | (pl.col("line_no") < pl.col("header_line_no")))
+    )
+    kept = dates.drop("prose_line_no").collect()
+    return _judge(strip.select(*_CARRIED), index_codes), kept
 
 
 def _split_duplicates(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Drop exact repeats of a symbol within a capture; reject conflicting ones.
+    """Keep one line of exact repeats of a symbol within a capture; reject conflicting ones.
 
-    Both come back in ``order``. Only symbols seen twice in a capture (rare) go through the
-    window functions.
+    A page may print its strip twice: an identical repeat is one quote, a repeat with other
+    values rejects every line of that symbol (the page contradicts itself). Both come back in
+    ``order``; only symbols seen twice in a capture (rare) go through the window functions.
     """
     group = ["sha256", "symbol"]
     values = ["is_index", *_VALUE_NAMES.values()]
@@ -325,21 +417,25 @@ def _split_duplicates(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]
         parsed.filter(repeated)
         .sort(_ORDER)
         .with_columns(
-            first_line_no=pl.col("line_no").first().over(group),
-            is_same=pl.all_horizontal(
+            is_first=pl.col("line_no") == pl.col("line_no").first().over(group),
+            is_conflict=~pl.all_horizontal(
                 [pl.col(name) == pl.col(name).first().over(group) for name in values]
-            ),
+            )
+            .all()
+            .over(group),
+            line_nos=pl.col("line_no").cast(pl.String).str.join(", ").over(group),
         )
     )
-    is_first = pl.col("line_no") == pl.col("first_line_no")
-    conflicts = judged.filter(~is_first & ~pl.col("is_same")).select(
+    conflicts = judged.filter(pl.col("is_conflict")).select(
         *_CARRIED,
         reason=pl.format(
-            "conflicting duplicate of {} (first seen on line {})", "symbol", "first_line_no"
+            "conflicting repeat of {}: lines {} of this page show different values",
+            "symbol",
+            "line_nos",
         ),
     )
-    kept = pl.concat([parsed.filter(~repeated), judged.filter(is_first).drop(judged.columns[-2:])])
-    return kept.sort(_ORDER), conflicts
+    first = judged.filter(pl.col("is_first") & ~pl.col("is_conflict")).select(parsed.columns)
+    return pl.concat([parsed.filter(~repeated), first]).sort(_ORDER), conflicts
 
 
 def _ordered(frame: pl.LazyFrame, capture_no: pl.Expr) -> pl.LazyFrame:
@@ -388,7 +484,10 @@ def _exploded(frame: pl.LazyFrame, text: pl.Expr) -> pl.LazyFrame:
 
 
 def parse_texts(
-    texts: pl.DataFrame, lines: pl.DataFrame | None = None
+    texts: pl.DataFrame,
+    lines: pl.DataFrame | None = None,
+    *,
+    index_codes: frozenset[str] = frozenset(),
 ) -> tuple[TickerFrames, pl.DataFrame]:
     """Parse whole capture texts (and optionally captures already split into lines) at once.
 
@@ -399,6 +498,7 @@ def parse_texts(
     Args:
         texts: ``sha256`` and ``text`` (normalised: LF line ends, no Unicode spaces).
         lines: Optional :func:`parse_lines` input for more captures.
+        index_codes: The codes that are indices whatever their line's shape.
 
     Returns:
         The ticker frames of all captures, and ``sha256``, ``line_count`` (i32) for the texts.
@@ -444,11 +544,18 @@ def parse_texts(
             .select(*_CARRIED),
         ]
     ).collect()
-    rest_dates = _page_dates(line_frames.lazy())
+    rest, rest_dates = _evaluate(
+        line_frames.lazy(), _page_dates(line_frames.lazy()).lazy(), index_codes
+    )
     strips = found.join(undated.lazy(), on="sha256", how="anti").pipe(_exploded, pl.col("strip"))
-    evaluated = pl.concat([_judge(strips), _evaluate(line_frames.lazy(), rest_dates.lazy())])
+    # Prose before the header: the header is the article's date, and the strip ends at it.
+    prose = _prose_starts(strips)
+    strip_dates = page_dates.join(prose, on="sha256", how="anti")
+    evaluated = pl.concat(
+        [_judge(_before_prose(strips, prose).select(_CARRIED), index_codes), rest]
+    )
     counts = found.select("sha256", "line_count").collect()
-    return _frames(evaluated, pl.concat([page_dates, rest_dates])), counts
+    return _frames(evaluated, pl.concat([strip_dates, rest_dates])), counts
 
 
 def _typed(lines: pl.LazyFrame) -> pl.LazyFrame:
@@ -459,20 +566,23 @@ def _typed(lines: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def parse_lines(lines: pl.DataFrame | pl.LazyFrame) -> TickerFrames:
+def parse_lines(
+    lines: pl.DataFrame | pl.LazyFrame, *, index_codes: frozenset[str] = frozenset()
+) -> TickerFrames:
     """Parse the ticker strips of many captures at once.
 
     Args:
         lines: Columns ``sha256`` (str), ``line_no`` (int, 1-based) and ``line`` (str, already
             whitespace-normalised); any number of captures.
+        index_codes: The codes that are indices whatever their line's shape.
 
     Returns:
         The quotes, index levels, rejected lines and page dates, each sorted by sha256, line_no.
     """
     typed = lines.lazy().pipe(_typed)
-    page_dates = _page_dates(typed)
     ordered = typed.pipe(_ordered, pl.col("sha256").rank("dense"))
-    return _frames(_evaluate(ordered, page_dates.lazy()), page_dates)
+    evaluated, page_dates = _evaluate(ordered, _page_dates(typed).lazy(), index_codes)
+    return _frames(evaluated, page_dates)
 
 
 def _frames(evaluated: pl.DataFrame, page_dates: pl.DataFrame) -> TickerFrames:

@@ -1,4 +1,5 @@
-"""Asset checks on the marts: rejected-line rate, freshness, continuity, index arithmetic."""
+"""Asset checks on the marts: rejected-line rate, freshness, continuity, price limits, index
+arithmetic."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -101,6 +102,18 @@ def prev_close_continuity(market: MarketResource) -> dg.AssetCheckResult:
     )
 
 
+@dg.asset_check(asset=DAILY_MOVERS, pool=WORK_DB_POOL)
+def price_limit_breaches(market: MarketResource) -> dg.AssetCheckResult:
+    """No stock moved beyond PSX's price limit of its market date (psx_price_limits seed)."""
+    return _offending(
+        _read(market, quality.price_limit_breaches),
+        passed="every move is within PSX's price limit of its market date",
+        failed="{count} move(s) beyond PSX's price limit: a corporate action (bonus, split, "
+        "rights) or a data error on the page; the lines are listed below",
+        severity=dg.AssetCheckSeverity.WARN,
+    )
+
+
 @dg.asset_check(asset=INDEX_CHANGES, pool=WORK_DB_POOL, blocking=True)
 def index_change_arithmetic(market: MarketResource) -> dg.AssetCheckResult:
     """Each index's change % equals change / prev_level within the page's rounding."""
@@ -116,5 +129,6 @@ market_checks = [
     rejected_line_rate,
     latest_market_date_is_fresh,
     prev_close_continuity,
+    price_limit_breaches,
     index_change_arithmetic,
 ]

@@ -14,6 +14,7 @@ class MarketResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     warehouse: str
     state_dir: str
     max_capture_bytes: int = DEFAULT_MAX_CAPTURE_BYTES
+    trust_file_times: int = 0
 
     def settings(self) -> Settings:
         return make_settings(
@@ -21,6 +22,7 @@ class MarketResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             warehouse=self.warehouse,
             state_dir=self.state_dir,
             max_capture_bytes=self.max_capture_bytes,
+            trust_file_times=bool(self.trust_file_times),
         )
 
 
@@ -31,4 +33,5 @@ def market_resource_from_env() -> MarketResource:
         warehouse=dg.EnvVar("MARKET_WAREHOUSE"),
         state_dir=dg.EnvVar("MARKET_STATE_DIR"),
         max_capture_bytes=dg.EnvVar.int("MARKET_MAX_CAPTURE_BYTES"),
+        trust_file_times=dg.EnvVar.int("MARKET_TRUST_FILE_TIMES"),
     )

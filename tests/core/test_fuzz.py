@@ -38,6 +38,7 @@ TICKER_ALPHABET = "ABCDEKLMNZ0123456789 ,.-+()%▲▼IncreasdByDcNoChg\u00a0\t\x
 CANDIDATE = re.compile(ticker._STARTS_LIKE_TICKER)
 CANDIDATE_PHRASE = re.compile(ticker._PHRASE)
 CANDIDATE_NUMBER = re.compile(ticker._NUMERIC_NEXT)
+CANDIDATE_WORDS = re.compile(ticker._WORDS)
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +170,11 @@ def test_huge_lines_are_rejected_not_choked_on() -> None:
 
 def is_candidate(line: str) -> bool:
     return bool(
-        CANDIDATE.search(line) and (CANDIDATE_PHRASE.search(line) or CANDIDATE_NUMBER.search(line))
+        CANDIDATE.search(line)
+        and (
+            CANDIDATE_PHRASE.search(line)
+            or (CANDIDATE_NUMBER.search(line) and not CANDIDATE_WORDS.search(line))
+        )
     )
 
 

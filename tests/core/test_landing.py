@@ -34,7 +34,29 @@ def test_inventory_lists_captures_recursively_by_hash(tmp_path: Path) -> None:
     assert found.files["sha256"][0] == hashlib.sha256(b"one").hexdigest()
     assert found.files["sha256"][0] == found.files["sha256"][2]
     assert found.ignored == ["notes.md"]
-    assert found.files["captured_at"][0] == dt.datetime.fromtimestamp(1_700_000_000, dt.UTC)
+    modified = dt.datetime.fromtimestamp(1_700_000_000, dt.UTC)
+    assert found.files["file_modified_at"][0] == modified
+    # Untrusted, a file time neither dates the capture nor says when it was taken.
+    assert found.files["captured_at"][0] is None
+    assert found.files["captured_at_source"][0] == "unknown"
+    assert found.files["file_dated_by"][0] is None
+    trusted = inventory(tmp_path, trust_file_times=True).files.row(0, named=True)
+    assert trusted["captured_at"] == modified
+    assert (trusted["file_date"], trusted["file_dated_by"]) == (dt.date(2023, 11, 15), "file_time")
+
+
+def test_a_date_in_the_file_name_dates_the_capture(tmp_path: Path) -> None:
+    touch(tmp_path / "brecorder_2024-10-18T1630.txt", b"one")
+    touch(tmp_path / "page_20241017.txt", b"two", mtime=dt.datetime(2024, 10, 17, 6).timestamp())
+    rows = inventory(tmp_path).files.sort("source_path").rows(named=True)
+    assert (rows[0]["file_date"], rows[0]["file_dated_by"]) == (dt.date(2024, 10, 18), "file_name")
+    assert rows[0]["captured_at"] == dt.datetime(2024, 10, 18, 11, 30, tzinfo=dt.UTC)
+    assert rows[0]["captured_at_source"] == "file_name"
+    # A date alone: the file time gives the capture time because it falls on that date.
+    assert (rows[1]["file_date"], rows[1]["captured_at_source"]) == (
+        dt.date(2024, 10, 17),
+        "file_time",
+    )
 
 
 def test_unchanged_files_are_not_read_again(tmp_path: Path) -> None:

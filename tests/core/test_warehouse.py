@@ -8,6 +8,7 @@ from polars.testing import assert_frame_equal
 from dagster_project.core.errors import WarehouseError
 from dagster_project.core.warehouse import (
     connect,
+    missing_relations,
     publish,
     read_table,
     replace_table,
@@ -76,3 +77,15 @@ def test_publish_refuses_an_empty_build_and_keeps_the_old_file(tmp_path: Path) -
         "market.duckdb",
         "work.duckdb",
     ]
+
+
+def test_missing_relations_counts_views_as_present() -> None:
+    con = duckdb.connect()
+    try:
+        con.execute("create schema marts")
+        con.execute("create table marts.fct as select 1 as one")
+        con.execute("create view marts.latest as select * from marts.fct")
+        wanted = [("marts", "fct"), ("marts", "latest"), ("marts", "absent"), ("audit", "fct")]
+        assert missing_relations(con, wanted) == [("marts", "absent"), ("audit", "fct")]
+    finally:
+        con.close()

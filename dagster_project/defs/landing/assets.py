@@ -2,8 +2,9 @@
 
 import dagster as dg
 
+from dagster_project.core.calendar import psx_calendar
 from dagster_project.core.errors import ConfigError
-from dagster_project.core.landing import inventory, known_files
+from dagster_project.core.landing import inventory, known_files, with_file_sessions
 from dagster_project.core.warehouse import (
     connect,
     read_table,
@@ -14,6 +15,7 @@ from dagster_project.defs.landing.fetch import FETCHED_PAGES
 from dagster_project.defs.metadata import markdown_table
 from dagster_project.defs.partitions import WORK_DB_POOL
 from dagster_project.defs.resources import MarketResource
+from dagster_project.settings import HOLIDAYS_SEED
 
 CAPTURE_FILES = dg.AssetKey(["landing", "capture_files"])
 
@@ -37,9 +39,9 @@ def capture_files(
     with connect(settings.work_db) as con:
         previous = read_table(con, "landing", "capture_files")
         known = known_files(previous) if previous is not None else {}
-        found = inventory(settings.raw_dir, known=known)
-        replace_table(con, "landing", "capture_files", found.files)
-    files = found.files
+        found = inventory(settings.raw_dir, known=known, trust_file_times=settings.trust_file_times)
+        files = with_file_sessions(found.files, psx_calendar(HOLIDAYS_SEED))
+        replace_table(con, "landing", "capture_files", files)
     previous_hashes = set(previous["sha256"]) if previous is not None else set()
     new_hashes = set(files["sha256"]) - previous_hashes
     if found.ignored:
@@ -47,7 +49,7 @@ def capture_files(
             f"ignored {len(found.ignored)} non-capture file(s) (not .txt/.htm/.html): "
             + ", ".join(found.ignored[:10])
         )
-    preview = files.sort("captured_at", descending=True).head(10)
+    preview = files.sort("file_modified_at", descending=True).head(10)
     return dg.MaterializeResult(
         metadata={
             "raw_dir": dg.MetadataValue.path(str(settings.raw_dir)),
@@ -57,7 +59,9 @@ def capture_files(
             "total_bytes": int(files["byte_size"].sum() or 0),
             "ignored_files": len(found.ignored),
             "latest_files": dg.MetadataValue.md(
-                markdown_table(preview.select("source_path", "captured_at", "byte_size"))
+                markdown_table(
+                    preview.select("source_path", "file_dated_by", "captured_at", "byte_size")
+                )
             ),
         }
     )

@@ -11,12 +11,13 @@ import dagster_project.core as core_package
 from dagster_project.core.calendar import psx_calendar
 from dagster_project.core.fingerprint import files_fingerprint
 from dagster_project.core.normalise import CaptureSource, NormalisedFrames, normalise_captures
+from dagster_project.core.reference import read_index_codes
 from dagster_project.core.warehouse import connect, read_table, upsert_by_key
 from dagster_project.defs.landing.assets import CAPTURE_FILES
 from dagster_project.defs.metadata import markdown_table
 from dagster_project.defs.partitions import WORK_DB_POOL
 from dagster_project.defs.resources import MarketResource
-from dagster_project.settings import HOLIDAYS_SEED
+from dagster_project.settings import HOLIDAYS_SEED, INDEX_CODES_SEED
 
 NORMALISED_TABLES = ("captures", "quotes", "index_levels", "rejected_lines")
 _DESCRIPTIONS = {
@@ -29,11 +30,12 @@ _CORE_DIR = Path(core_package.__file__).parent
 
 
 def normaliser_version() -> str:
-    """Changes whenever the decoder, the grammar, the calendar or the holiday seed change."""
+    """Changes whenever the decoder, the grammar, the calendar or their seeds change."""
     sources = [
-        _CORE_DIR / name for name in ("capture.py", "ticker.py", "calendar.py", "normalise.py")
+        _CORE_DIR / name
+        for name in ("capture.py", "ticker.py", "calendar.py", "normalise.py", "reference.py")
     ]
-    return files_fingerprint([*sources, HOLIDAYS_SEED])
+    return files_fingerprint([*sources, HOLIDAYS_SEED, INDEX_CODES_SEED])
 
 
 def pending_sources(
@@ -82,7 +84,10 @@ def normalised_captures(
             files, read_table(con, "normalised", "captures"), settings.raw_dir
         )
         frames = normalise_captures(
-            sources, calendar=psx_calendar(HOLIDAYS_SEED), max_bytes=settings.max_capture_bytes
+            sources,
+            calendar=psx_calendar(HOLIDAYS_SEED),
+            max_bytes=settings.max_capture_bytes,
+            index_codes=read_index_codes(INDEX_CODES_SEED),
         )
         _store(con, frames, keys=[source.sha256 for source in sources])
     context.log.info(f"normalised {len(sources)} new capture(s)")

@@ -53,7 +53,7 @@ ranked as (
         *,
         row_number() over (
             partition by market_date
-            order by is_replay asc, captured_at desc, capture_id asc
+            order by is_replay asc, ordered_at desc, capture_id asc
         ) as market_date_rank
     from market_dated
 ),
@@ -62,7 +62,7 @@ winners as (
     select
         market_date,
         capture_id as winning_capture_id,
-        captured_at as winning_captured_at
+        ordered_at as winning_ordered_at
     from ranked
     where market_date_rank = 1
 ),
@@ -75,8 +75,13 @@ accepted_classified as (
         ranked.source_path_count,
         ranked.byte_size,
         ranked.captured_at,
+        ranked.captured_at_source,
+        ranked.ordered_at,
+        ranked.file_modified_at,
         ranked.capture_format,
         ranked.page_date,
+        ranked.file_date,
+        ranked.dated_by,
         ranked.session_date,
         ranked.previous_session_date,
         ranked.is_session_day,
@@ -103,10 +108,13 @@ accepted_classified as (
                         'quotes identical to session {}: replays it',
                         ranked.previous_session_date
                     )
-            when winners.winning_captured_at > ranked.captured_at
+            when winners.winning_ordered_at > ranked.ordered_at
                 then format(
-                        'superseded by {} (captured later)',
-                        winners.winning_capture_id
+                        'superseded by {} (captured later{})',
+                        winners.winning_capture_id,
+                        case
+                            when ranked.captured_at is null then ', by file time' else ''
+                        end
                     )
             else format(
                     'superseded by {} (captured at the same time, lower capture_id)',
@@ -135,8 +143,13 @@ rejected_classified as (
         source_path_count,
         byte_size,
         captured_at,
+        captured_at_source,
+        ordered_at,
+        file_modified_at,
         capture_format,
         page_date,
+        file_date,
+        dated_by,
         session_date,
         previous_session_date,
         is_session_day,

@@ -42,40 +42,109 @@ fingerprints as (
     group by sha256
 ),
 
-joined as (
+-- The page's own date bar dates a capture best; without one, its file (sidecar, name, trusted
+-- file time). A file time that falls on the page's date is taken as the capture time.
+dated as (
     select
         captures.capture_id,
         captures.sha256,
         captures.source_path,
         captures.source_path_count,
         captures.byte_size,
-        captures.captured_at,
+        captures.file_modified_at,
+        normalised_captures.sha256 is not null as is_normalised,
+        normalised_captures.reject_reason as normalised_reject_reason,
         normalised_captures.capture_format,
         normalised_captures.page_date,
-        normalised_captures.session_date,
-        normalised_captures.previous_session_date,
-        normalised_captures.is_session_day,
+        captures.file_date,
+        case
+            when normalised_captures.page_date is not null then 'page'
+            else captures.file_dated_by
+        end as dated_by,
+        case
+            when normalised_captures.page_date is not null then normalised_captures.session_date
+            else captures.file_session_date
+        end as session_date,
+        case
+            when normalised_captures.page_date is not null
+                then normalised_captures.previous_session_date
+            else captures.file_previous_session_date
+        end as previous_session_date,
+        case
+            when normalised_captures.page_date is not null then normalised_captures.is_session_day
+            else captures.file_is_session_day
+        end as is_session_day,
+        case
+            when captures.captured_at is not null then captures.captured_at
+            when
+                cast(timezone('Asia/Karachi', captures.file_modified_at) as date)
+                = normalised_captures.page_date
+                then captures.file_modified_at
+        end as captured_at,
+        case
+            when captures.captured_at is not null then captures.captured_at_source
+            when
+                cast(timezone('Asia/Karachi', captures.file_modified_at) as date)
+                = normalised_captures.page_date
+                then 'file_time'
+            else 'unknown'
+        end as captured_at_source,
         normalised_captures.line_count,
         normalised_captures.quote_count,
         normalised_captures.index_count,
-        normalised_captures.rejected_line_count,
-        fingerprints.quote_fingerprint,
-        case
-            when normalised_captures.sha256 is null
-                then 'not normalised'
-            when normalised_captures.reject_reason is not null
-                then normalised_captures.reject_reason
-            when
-                normalised_captures.session_date is null
-                or normalised_captures.previous_session_date is null
-                or normalised_captures.is_session_day is null
-                then 'no PSX session resolved for the page date'
-        end as reject_reason
+        normalised_captures.rejected_line_count
     from captures
     left join normalised_captures
         on captures.sha256 = normalised_captures.sha256
+),
+
+joined as (
+    select
+        dated.capture_id,
+        dated.sha256,
+        dated.source_path,
+        dated.source_path_count,
+        dated.byte_size,
+        dated.captured_at,
+        dated.captured_at_source,
+        -- Orders captures of one market date: the capture time, else the file time.
+        coalesce(dated.captured_at, dated.file_modified_at) as ordered_at,
+        dated.file_modified_at,
+        dated.capture_format,
+        dated.page_date,
+        dated.file_date,
+        dated.dated_by,
+        dated.session_date,
+        dated.previous_session_date,
+        dated.is_session_day,
+        dated.line_count,
+        dated.quote_count,
+        dated.index_count,
+        dated.rejected_line_count,
+        fingerprints.quote_fingerprint,
+        case
+            when not dated.is_normalised
+                then 'not normalised'
+            when dated.normalised_reject_reason is not null
+                then dated.normalised_reject_reason
+            when dated.dated_by is null
+                then 'no date: the page shows no date bar and its file gives none (a print-edition '
+                    || 'date is the article''s, not the strip''s); rename the file with its date '
+                    || '(e.g. brecorder_2024-10-18T1630.txt, Asia/Karachi time), keep the fetch '
+                    || 'sidecar beside it, or trust file times (MARKET_TRUST_FILE_TIMES=1 or '
+                    || '--trust-file-times)'
+            when
+                dated.session_date is null
+                or dated.previous_session_date is null
+                or dated.is_session_day is null
+                then format(
+                        'no PSX session for {} (dated by {}): before the calendar starts',
+                        coalesce(dated.page_date, dated.file_date), dated.dated_by
+                    )
+        end as reject_reason
+    from dated
     left join fingerprints
-        on captures.sha256 = fingerprints.sha256
+        on dated.sha256 = fingerprints.sha256
 ),
 
 final as (

@@ -31,6 +31,7 @@ final as (
         sectors.company_name,
         coalesce(sectors.sector, 'Unclassified') as sector,
         sectors.confidence as sector_confidence,
+        sectors.source as sector_source,
         sectors.sector is not null as is_classified,
         quoted_symbols.first_market_date,
         quoted_symbols.last_market_date

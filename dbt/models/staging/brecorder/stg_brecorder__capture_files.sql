@@ -10,7 +10,15 @@ final as (
         cast(sha256 as varchar) as sha256,
         cast(source_path as varchar) as source_path,
         cast(byte_size as bigint) as byte_size,
-        cast(captured_at as timestamptz) as captured_at
+        cast(file_modified_at as timestamptz) as file_modified_at,
+        cast(fetched_at as timestamptz) as fetched_at,
+        cast(file_date as date) as file_date,
+        cast(file_dated_by as varchar) as file_dated_by,
+        cast(captured_at as timestamptz) as captured_at,
+        cast(captured_at_source as varchar) as captured_at_source,
+        cast(file_session_date as date) as file_session_date,
+        cast(file_previous_session_date as date) as file_previous_session_date,
+        cast(file_is_session_day as boolean) as file_is_session_day
     from source
 )
 
