@@ -12,13 +12,16 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dagster_project.commands import export as export_commands
 from dagster_project.commands import report as report_commands
-from dagster_project.core.errors import BuildLockedError, MarketSnapshotsError
+from dagster_project.core.errors import BuildLockedError, ConfigError, MarketSnapshotsError
 from dagster_project.core.synth import add_parser as add_synth_parser
 from dagster_project.settings import Settings, export_settings, load_settings
+
+if TYPE_CHECKING:
+    from dagster_project.build import BuildOutcome
 
 _MANAGED = "# Written by market-snapshots; remove this line to keep your own edits.\n"
 _DAGSTER_YAML = (
@@ -108,34 +111,50 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         value = getattr(args, option, None)
         if value:
             env[variable] = value
+    if getattr(args, "trust_file_times", False):
+        env["MARKET_TRUST_FILE_TIMES"] = "1"
     settings = load_settings(env)
     export_settings(settings)
     return settings
 
 
 def _summary(settings: Settings) -> str:
+    from dagster_project.core.build_summary import build_summary
     from dagster_project.core.warehouse import connect
 
     with connect(settings.warehouse, read_only=True) as con:
-        statuses = con.execute(
-            "select status, count(*) from audit.captures group by status order by status"
-        ).fetchall()
-        dates = con.execute(
-            "select count(distinct market_date), min(market_date), max(market_date), count(*) "
-            "from marts.fct_daily_movers"
-        ).fetchone()
-        rejected = con.execute("select count(*) from audit.rejected_lines").fetchone()
-    counts = ", ".join(f"{count} {status}" for status, count in statuses) or "no captures"
-    lines = [f"warehouse: {settings.warehouse}", f"captures: {counts}"]
-    if dates and dates[0]:
-        lines.append(f"market dates: {dates[0]} ({dates[1]} … {dates[2]}), {dates[3]} daily quotes")
-    lines.append(f"rejected lines: {rejected[0] if rejected else 0}")
-    return "\n".join(lines)
+        return build_summary(con, warehouse=settings.warehouse, raw_dir=settings.raw_dir)
+
+
+def _check_raw_dir(raw_dir: Path) -> None:
+    """A missing raw dir is a mistake in the command, told in one line before anything runs."""
+    if not raw_dir.exists():
+        raise ConfigError(
+            f"raw dir {raw_dir} does not exist: create it and drop captures there, "
+            "or point --raw-dir (MARKET_RAW_DIR) at your captures"
+        )
+    if not raw_dir.is_dir():
+        raise ConfigError(f"raw dir {raw_dir} is not a directory")
+
+
+def _report_failure(action: str, outcome: BuildOutcome) -> None:
+    """Each failing step and its error in one line; for a bug, its traceback, step named first."""
+    warehouse = (
+        "the warehouse was published, but a later step failed"
+        if outcome.published
+        else "the previously published warehouse is unchanged"
+    )
+    print(f"{action} failed; {warehouse}.", file=sys.stderr)
+    for message in outcome.failures:
+        print(f"  {message}", file=sys.stderr)
+    for traceback in outcome.tracebacks:
+        print(traceback, file=sys.stderr)
 
 
 def _run(args: argparse.Namespace, action: str) -> int:
     """Run a build or a backfill in this process, holding the build lock."""
     settings = _settings_from(args)
+    _check_raw_dir(settings.raw_dir)
     prepare_dagster_home(settings)
     with build_lock(settings):
         from dagster_project.build import run_backfill, run_build
@@ -146,9 +165,7 @@ def _run(args: argparse.Namespace, action: str) -> int:
             else:
                 outcome = run_backfill(settings, instance=instance, start=args.start, end=args.end)
     if not outcome.success:
-        print(f"{action} failed; the previously published warehouse is unchanged.", file=sys.stderr)
-        for message in outcome.failures:
-            print(f"  {message}", file=sys.stderr)
+        _report_failure(action, outcome)
         return 1
     print(_summary(settings))
     return 0
@@ -193,6 +210,12 @@ def _add_path_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--state-dir",
         help="working files (default $MARKET_STATE_DIR or .state beside the warehouse)",
+    )
+    command.add_argument(
+        "--trust-file-times",
+        action="store_true",
+        help="date a capture that shows no date, has no fetch sidecar and no date in its name by "
+        "its file's modification time (default $MARKET_TRUST_FILE_TIMES or off)",
     )
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from dagster_project.core.errors import NoMarketDateError
 from dagster_project.settings import Settings, load_settings
 
 
@@ -24,6 +25,18 @@ def _market_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from exc
 
 
+def _no_market_date(warehouse: Path, outcome: str) -> int:
+    """Say that nothing is loaded yet, and why (the captures' audit): not an error."""
+    from dagster_project.core.build_summary import NO_MARKET_DATE, capture_lines
+    from dagster_project.core.warehouse import connect
+
+    with connect(warehouse, read_only=True) as con:
+        lines = capture_lines(con)
+    print(f"{NO_MARKET_DATE} in {warehouse}: {outcome}")
+    print("\n".join(lines))
+    return 0
+
+
 def report(args: argparse.Namespace) -> int:
     """Write the day's HTML report and print where it went."""
     from dagster_project.core.report import write_report
@@ -31,7 +44,10 @@ def report(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     out = Path(args.out).expanduser().resolve() if args.out else None
-    written = write_report(settings.warehouse, args.date, out=out)
+    try:
+        written = write_report(settings.warehouse, args.date, out=out)
+    except NoMarketDateError:
+        return _no_market_date(settings.warehouse, "no report written")
     day = written.day
     print(f"report: {written.path}")
     print(
@@ -47,7 +63,11 @@ def summary(args: argparse.Namespace) -> int:
     from dagster_project.core.summary import print_summary
 
     settings = _settings(args)
-    print_summary(load_day(settings.warehouse, args.date))
+    try:
+        day = load_day(settings.warehouse, args.date)
+    except NoMarketDateError:
+        return _no_market_date(settings.warehouse, "nothing to summarise")
+    print_summary(day)
     return 0
 
 

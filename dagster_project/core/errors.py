@@ -37,5 +37,9 @@ class WarehouseError(MarketSnapshotsError):
     """The working database or the published warehouse cannot be built as asked."""
 
 
+class NoMarketDateError(WarehouseError):
+    """The warehouse holds no market date yet: no capture was given, or none loaded."""
+
+
 class BuildLockedError(MarketSnapshotsError):
     """Another build holds the state directory's lock."""

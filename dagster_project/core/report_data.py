@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from dagster_project.core.errors import ConfigError, WarehouseError
+from dagster_project.core.errors import ConfigError, NoMarketDateError, WarehouseError
 from dagster_project.core.report_format import short_date
 
 #: Indices shown first, in this order; any other index code follows A to Z.
@@ -78,10 +78,15 @@ class CaptureRow:
 
     capture_id: str
     source_path: str
-    captured_at: dt.datetime
+    captured_at: dt.datetime | None
+    """When the page was taken; None when neither the capture nor its file says."""
     status: str
     reason: str | None
     rejected_line_count: int
+    dated_by: str | None = None
+    """Which source dated the capture: page, sidecar, file_name or file_time."""
+    captured_at_source: str = "unknown"
+    """Which source gave ``captured_at``: sidecar, file_name, file_time or unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +142,10 @@ def market_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
 def resolve_date(available: list[dt.date], wanted: dt.date | None) -> dt.date:
     """The wanted market date, or the latest one; a clear error when it holds no session."""
     if not available:
-        raise WarehouseError("the warehouse holds no market data yet; run `make build` first")
+        raise NoMarketDateError(
+            "no market date loaded yet: the warehouse holds no capture that loaded "
+            "(see audit.captures)"
+        )
     if wanted is None:
         return available[-1]
     if wanted in available:
@@ -179,7 +187,7 @@ def _audit(con: duckdb.DuckDBPyConnection, day: dt.date) -> CaptureAudit:
     captures = _rows(
         con,
         "select capture_id, source_path, captured_at, status, reason, "
-        "coalesce(rejected_line_count, 0) "
+        "coalesce(rejected_line_count, 0), dated_by, captured_at_source "
         "from audit.captures where market_date = ? order by captured_at, capture_id",
         [day],
     )

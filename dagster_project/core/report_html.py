@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from html import escape
 
-from dagster_project.core.report_data import DayReport, IndexDay, Quote
+from dagster_project.core.report_data import CaptureRow, DayReport, IndexDay, Quote
 from dagster_project.core.report_format import (
     arrow,
     day_month,
@@ -191,9 +191,23 @@ def _sectors(day: DayReport) -> str:
     )
 
 
+_SOURCES = {"page": "date bar", "sidecar": "fetch record", "file_name": "file name"}
+
+
+def _taken(row: CaptureRow) -> str:
+    """When the page was taken and what dated it, with their sources."""
+    dated = f"dated by its {_SOURCES.get(row.dated_by or '', 'file time')}" if row.dated_by else ""
+    if row.captured_at is None:
+        taken = "capture time unknown"
+    else:
+        source = _SOURCES.get(row.captured_at_source, "file time")
+        taken = f"captured {karachi_time(row.captured_at)} (by its {source})"
+    return f"{taken}, {dated}" if dated else taken
+
+
 def _footer(day: DayReport, *, generated_at: dt.datetime, warehouse_name: str) -> str:
     captures = "".join(
-        f"<li><code>{escape(row.source_path)}</code> — captured {karachi_time(row.captured_at)}"
+        f"<li><code>{escape(row.source_path)}</code> — {_taken(row)}"
         f" — {escape(row.status)}{': ' + escape(row.reason) if row.reason else ''}</li>"
         for row in day.audit.captures
     )

@@ -139,7 +139,8 @@ def _audit(day: DayReport) -> Text:
     if audit.undated_rejected:
         text.append(f" · {audit.undated_rejected} undated rejected (any day)", style="yellow")
     for row in audit.captures:
-        text.append(f"\n  {row.status:<10} {row.source_path}", style="dim")
+        dated = f" (dated by {row.dated_by})" if row.dated_by else ""
+        text.append(f"\n  {row.status:<10} {row.source_path}{dated}", style="dim")
     return text
 
 

@@ -24,9 +24,9 @@ _SYMBOL = r"[A-Z][A-Z0-9]{0,11}"
 _PHRASE = r"Increased By|Decreased By|No Change"
 _STARTS_LIKE_TICKER = rf"^{_SYMBOL} "
 _NUMERIC_NEXT = rf"^{_SYMBOL} [-+]?[\d,]*\.?\d"
-# Words: a line like "FTSE 100 marks worst month" is a headline, not a broken ticker line (ticker
-# lines have no lowercase letters outside their phrase).
-_WORDS = r"[a-z]{2}"
+# Words: a line like "FTSE 100 marks worst month" is a headline, not a broken ticker line (the
+# words of a ticker line, even cut short like "DGKC 22.59 Inc", are capitalised).
+_WORDS = r" [a-z]{2}"
 _TOKENS = (
     rf"^(?P<symbol>{_SYMBOL}) (?P<price>\S+)(?: (?P<direction>{_PHRASE}))?(?: (?P<arrow>[▲▼]))?"
     r"(?: (?P<change>[^\s(]+))?(?: \((?P<pct>[^)]*)%\))?(?P<rest>.*)$"

@@ -18,7 +18,7 @@ import polars as pl
 
 from dagster_project.core.errors import WarehouseError
 
-PUBLIC_SCHEMAS = ("marts", "audit")
+PUBLIC_SCHEMAS = ("marts", "audit", "bi")
 PUBLISH_STORAGE_VERSION = "v1.0.0"
 DBT_LEFTOVER_SUFFIXES = ("__dbt_tmp", "__dbt_backup")
 # Messages of errors that say a DuckDB file is in use or not ours to touch, not that it is damaged.
@@ -50,6 +50,20 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
         [schema, table],
     ).fetchall()
     return bool(rows[0][0])
+
+
+def missing_relations(
+    con: duckdb.DuckDBPyConnection, relations: Iterable[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """The ``(schema, name)`` pairs that are neither a table nor a view of the database."""
+    present = {
+        (schema, name)
+        for schema, name in con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "union all select schema_name, view_name from duckdb_views() where not internal"
+        ).fetchall()
+    }
+    return [relation for relation in relations if relation not in present]
 
 
 def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> pl.DataFrame | None:

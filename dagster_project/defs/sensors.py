@@ -1,14 +1,17 @@
-"""Sensors: new captures under the raw dir start an ingest; an ingest starts its market dates."""
+"""Sensors: new captures under the raw dir start an ingest; an ingest starts its market dates.
+
+After an ingest, the sensor plans the daily facts as ``make build`` does (:func:`plan_facts`): the
+changed market dates, or the facts built empty when nothing is loaded yet, or just a publish.
+"""
 
 import hashlib
 
 import dagster as dg
 import duckdb
 
-from dagster_project.build import CLI_TAG, range_tags
-from dagster_project.core.changes import affected_market_dates
+from dagster_project.build import CLI_TAG, full_refresh_config, plan_facts, range_tags
 from dagster_project.core.landing import CAPTURE_SUFFIXES, iter_raw_files
-from dagster_project.defs.jobs import build_market_dates_job, ingest_captures_job
+from dagster_project.defs.jobs import build_market_dates_job, ingest_captures_job, publish_job
 from dagster_project.defs.resources import MarketResource
 from dagster_project.defs.schedules import automation_status
 
@@ -49,24 +52,29 @@ def new_captures_sensor(
 @dg.run_status_sensor(
     run_status=dg.DagsterRunStatus.SUCCESS,
     monitored_jobs=[ingest_captures_job],
-    request_job=build_market_dates_job,
+    request_jobs=[build_market_dates_job, publish_job],
     default_status=dg.DefaultSensorStatus(automation_status().value),
-    description="After an ingest, rebuilds the market dates whose loaded capture changed.",
+    description=(
+        "After an ingest, rebuilds the market dates whose loaded capture changed, or publishes."
+    ),
 )
 def changed_market_dates_sensor(
     context: dg.RunStatusSensorContext, market: MarketResource
 ) -> dg.RunRequest | dg.SkipReason:
-    """Request the partition range of the affected market dates (single run), then publish."""
+    """Request the partition range of the affected market dates (single run), or a publish."""
     if context.dagster_run.tags.get(CLI_TAG):
         return dg.SkipReason("make build runs its own market dates")
     con = duckdb.connect(str(market.settings().work_db), read_only=True)
     try:
-        dates = affected_market_dates(con)
+        plan = plan_facts(con)
     finally:
         con.close()
-    if not dates:
-        return dg.SkipReason("no market date changed")
+    run_id = context.dagster_run.run_id
+    if plan.window is None:
+        return dg.RunRequest(job_name=publish_job.name, run_key=f"publish-{run_id}")
     return dg.RunRequest(
-        run_key=f"dates-{context.dagster_run.run_id}",
-        tags=range_tags(dates),
+        job_name=build_market_dates_job.name,
+        run_key=f"dates-{run_id}",
+        tags=range_tags(list(plan.window)),
+        run_config=full_refresh_config(plan.full_refresh),
     )

@@ -23,7 +23,8 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
     connection.execute("create schema audit")
     connection.execute("create schema marts")
     connection.execute(
-        "create table audit.captures (source_path varchar, status varchar, reason varchar)"
+        "create table audit.captures "
+        "(source_path varchar, status varchar, reason varchar, dated_by varchar)"
     )
     connection.execute("create table audit.rejected_lines (capture_id varchar, line_no integer)")
     connection.execute("create table marts.fct_daily_movers (market_date date, symbol varchar)")
@@ -34,7 +35,8 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
 def add(con: duckdb.DuckDBPyConnection, status: str, reason: str | None, count: int) -> None:
     for number in range(count):
         con.execute(
-            "insert into audit.captures values (?, ?, ?)", [f"{status}-{number}", status, reason]
+            "insert into audit.captures values (?, ?, ?, ?)",
+            [f"{status}-{number}", status, reason, None if status == "rejected" else "page"],
         )
 
 
@@ -83,3 +85,12 @@ def test_a_build_where_nothing_loaded(con: duckdb.DuckDBPyConnection, tmp_path: 
         f"market dates: 0 ({NO_MARKET_DATE})",
         "rejected lines: 0",
     ]
+
+
+def test_undated_captures_are_told_how_to_date_them(con: duckdb.DuckDBPyConnection) -> None:
+    add(con, "loaded", None, 2)
+    add(con, "rejected", "no date: the page shows no date bar and its file gives none", 1)
+    lines = capture_lines(con)
+    assert lines[2].startswith("  date them: rename each with its date")
+    assert "--trust-file-times" in lines[2]
+    assert lines[3] == "  dated by: 2 page"

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from dagster_project.core.build_summary import NO_MARKET_DATE, capture_lines
 from dagster_project.core.report import write_report
 from dagster_project.core.report_data import market_dates
 from dagster_project.core.report_format import percent, price, short_date
@@ -24,9 +25,16 @@ def market_report(
     settings = market.settings()
     with connect(settings.warehouse, read_only=True) as con:
         has_data = bool(market_dates(con))
+        captures = capture_lines(con)
     if not has_data:
-        context.log.warning("the warehouse holds no market date yet; no report written")
-        return dg.MaterializeResult(metadata={"market_date": "", "note": "no market data yet"})
+        context.log.warning(f"{NO_MARKET_DATE}; no report written. " + " ".join(captures))
+        return dg.MaterializeResult(
+            metadata={
+                "market_date": "",
+                "note": f"{NO_MARKET_DATE}; no report written",
+                "captures": dg.MetadataValue.text("\n".join(captures)),
+            }
+        )
     written = write_report(settings.warehouse)
     day = written.day
     context.log.info(f"wrote {written.path}")

@@ -164,3 +164,8 @@ def market_dbt_daily_facts(
     with _dbt_env(settings):
         events = dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()
         yield from with_daily_metadata(events, settings=settings, dbt_vars=dbt_vars)
+
+
+def daily_relations() -> list[tuple[str, str]]:
+    """``(schema, relation)`` of every daily-fact model (dbt tag ``daily``), as dbt names them."""
+    return sorted((key.path[0], key.path[-1]) for key in market_dbt_daily_facts.keys)
