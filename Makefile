@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.synced
 
-.PHONY: help env build test dev export bench lint format clean
+.PHONY: help env build test dev export bench bi-check lint format clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,10 +36,14 @@ export: $(STAMP) ## Write every mart as Parquet + marts.sql (<warehouse dir>/exp
 bench: $(STAMP) ## Measure normalising, builds and BI queries (~25 min; BENCH_ARGS=--quick)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-lint: $(STAMP) ## ruff + mypy --strict
+bi-check: $(STAMP) ## Drive Superset, Harlequin, SQLAlchemy, Evidence on a fresh build (not in make test)
+	$(BIN)/python -m tests.bi_check $(BI_CHECK_ARGS)
+
+lint: $(STAMP) ## ruff + mypy --strict + import-linter contracts (pyproject.toml)
 	$(BIN)/ruff check dagster_project tests bench
 	$(BIN)/ruff format --check dagster_project tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## Format the Python code
 	$(BIN)/ruff format dagster_project tests

@@ -231,8 +231,11 @@ def _link_tree(files: list[Path], source: Path, target: Path) -> None:
 
 
 def _normalised_count(output: str) -> int | None:
+    """Captures the build parsed: from the normalise step's log, or 0 for a skipped no-op."""
     found = re.findall(r"normalised (\d+) new capture", output)
-    return sum(int(count) for count in found) if found else None
+    if found:
+        return sum(int(count) for count in found)
+    return 0 if re.search(r"^nothing new: ", output, re.MULTILINE) else None
 
 
 def part_builds(work: Path, scale: Scale, *, reuse: bool = False) -> dict[str, Any]:

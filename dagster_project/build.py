@@ -15,22 +15,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import dagster as dg
-import duckdb
 
-from dagster_project.core.changes import affected_market_dates, all_market_dates
 from dagster_project.core.errors import MarketSnapshotsError
-from dagster_project.core.fingerprint import files_fingerprint
-from dagster_project.core.warehouse import connect, missing_relations
-from dagster_project.defs.normalise.assets import normaliser_version
-from dagster_project.defs.partitions import market_date_partitions
+from dagster_project.definitions import defs
+from dagster_project.defs.jobs import CLI_TAG, facts_run_config, plan_market_dates, range_tags
+from dagster_project.defs.partitions import HISTORY_START, sessions_in
 from dagster_project.defs.publish.assets import PUBLISHED_WAREHOUSE
-from dagster_project.defs.transform.dbt import daily_relations, dbt_source_files
 from dagster_project.settings import Settings
 
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
-DAILY_FACTS_OP = "market_dbt_daily_facts"
-CLI_TAG = "market/launched_by"
+__all__ = ["BuildOutcome", "range_tags", "release_interrupted_runs", "run_backfill", "run_build"]
+
 _CLI_TAGS = {CLI_TAG: "market-snapshots"}
 
 
@@ -47,22 +41,6 @@ class BuildOutcome:
     """The stack of each failure that is a bug rather than an expected error, step named first."""
     published: bool = False
     """The warehouse file was replaced (a step after publishing may still have failed)."""
-
-
-@dataclass(frozen=True)
-class FactsPlan:
-    """What the daily facts need after an ingest."""
-
-    market_dates: list[dt.date]
-    """The market dates whose facts are rebuilt (every loaded date after a full refresh)."""
-    full_refresh: bool
-    window: tuple[dt.date, dt.date] | None
-    """The partition range to rebuild, or None when no date changed (publish only)."""
-
-
-def facts_fingerprint() -> str:
-    """Changes when the dbt project or the normaliser changes: the facts must then be rebuilt."""
-    return files_fingerprint(dbt_source_files()) + normaliser_version()
 
 
 def _expected_error_names() -> set[str]:
@@ -99,49 +77,6 @@ def failure_messages(result: Any) -> tuple[list[str], list[str]]:
     return messages, tracebacks
 
 
-def range_tags(dates: list[dt.date]) -> dict[str, str]:
-    """Run tags selecting the partition range that covers ``dates``."""
-    return {RANGE_START_TAG: min(dates).isoformat(), RANGE_END_TAG: max(dates).isoformat()}
-
-
-def empty_window() -> tuple[dt.date, dt.date]:
-    """The partition range that builds the daily facts when no market date is loaded: the latest.
-
-    Any window would do (no date has a loaded capture, so every window is empty); the latest
-    partition is the one the next scheduled run materialises anyway.
-    """
-    day = dt.date.fromisoformat(market_date_partitions.get_last_partition_key() or "2000-01-03")
-    return day, day
-
-
-def plan_facts(con: duckdb.DuckDBPyConnection, *, models_changed: bool = False) -> FactsPlan:
-    """Which market dates to rebuild, given the working database after an ingest.
-
-    Normally only the dates whose loaded capture changed, incrementally. Every loaded date, from
-    scratch, when the models changed or a daily-fact relation is missing (a first build); and when
-    that leaves no date at all, the facts are still built, empty, over :func:`empty_window`.
-    """
-    rebuild = models_changed or bool(missing_relations(con, daily_relations()))
-    dates = all_market_dates(con) if rebuild else affected_market_dates(con)
-    if dates:
-        return FactsPlan(market_dates=dates, full_refresh=rebuild, window=(dates[0], dates[-1]))
-    if rebuild:
-        return FactsPlan(market_dates=[], full_refresh=True, window=empty_window())
-    return FactsPlan(market_dates=[], full_refresh=False, window=None)
-
-
-def _plan(settings: Settings) -> FactsPlan:
-    stamp = settings.state_dir / "facts.fingerprint"
-    changed = not stamp.exists() or stamp.read_text() != facts_fingerprint()
-    with connect(settings.work_db, read_only=True) as con:
-        return plan_facts(con, models_changed=changed)
-
-
-def full_refresh_config(full_refresh: bool) -> dict[str, Any]:
-    """The ``ops`` run config that passes ``full_refresh`` to the daily-facts dbt step."""
-    return {"ops": {DAILY_FACTS_OP: {"config": {"full_refresh": full_refresh}}}}
-
-
 def _run_config(extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run config with the console log level of ``MARKET_LOG_LEVEL`` (default INFO)."""
     level = os.environ.get("MARKET_LOG_LEVEL", "INFO").upper()
@@ -160,8 +95,6 @@ def _record(outcome: BuildOutcome, result: Any) -> bool:
 
 
 def _ingest(instance: dg.DagsterInstance, outcome: BuildOutcome) -> bool:
-    from dagster_project.definitions import defs
-
     ingest = defs.resolve_job_def("ingest_captures").execute_in_process(
         instance=instance, raise_on_error=False, tags=_CLI_TAGS, run_config=_run_config()
     )
@@ -169,15 +102,17 @@ def _ingest(instance: dg.DagsterInstance, outcome: BuildOutcome) -> bool:
 
 
 def _build_dates(
-    instance: dg.DagsterInstance, outcome: BuildOutcome, *, start: dt.date, end: dt.date
+    instance: dg.DagsterInstance,
+    outcome: BuildOutcome,
+    *,
+    window: tuple[dt.date, dt.date],
+    run_config: dict[str, Any] | None = None,
 ) -> bool:
-    from dagster_project.definitions import defs
-
     result = defs.resolve_job_def("build_market_dates").execute_in_process(
         instance=instance,
         raise_on_error=False,
-        tags={**_CLI_TAGS, **range_tags([start, end])},
-        run_config=_run_config(full_refresh_config(outcome.full_refresh)),
+        tags={**_CLI_TAGS, **range_tags(list(window))},
+        run_config=_run_config(run_config),
     )
     return _record(outcome, result)
 
@@ -206,23 +141,21 @@ def run_build(settings: Settings, *, instance: dg.DagsterInstance) -> BuildOutco
 
     The caller must hold the build lock (``market-snapshots build`` does).
     """
-    from dagster_project.definitions import defs
-
     release_interrupted_runs(instance)
     outcome = BuildOutcome(success=False)
     if not _ingest(instance, outcome):
         return outcome
-    plan = _plan(settings)
+    plan = plan_market_dates(settings)
     outcome.market_dates, outcome.full_refresh = plan.market_dates, plan.full_refresh
     if plan.window is not None:
-        done = _build_dates(instance, outcome, start=plan.window[0], end=plan.window[1])
+        done = _build_dates(
+            instance, outcome, window=plan.window, run_config=facts_run_config(plan)
+        )
     else:
         result = defs.resolve_job_def("publish_warehouse").execute_in_process(
             instance=instance, raise_on_error=False, tags=_CLI_TAGS, run_config=_run_config()
         )
         done = _record(outcome, result)
-    if done:
-        (settings.state_dir / "facts.fingerprint").write_text(facts_fingerprint())
     outcome.success = done
     return outcome
 
@@ -230,12 +163,22 @@ def run_build(settings: Settings, *, instance: dg.DagsterInstance) -> BuildOutco
 def run_backfill(
     settings: Settings, *, instance: dg.DagsterInstance, start: dt.date, end: dt.date
 ) -> BuildOutcome:
-    """Ingest, then rebuild every market date from ``start`` to ``end`` in one run, and publish."""
+    """Ingest, then rebuild every market date from ``start`` to ``end`` in one run, and publish.
+
+    The range is narrowed to the PSX sessions in it (weekends and holidays are no partitions).
+    """
     release_interrupted_runs(instance)
     outcome = BuildOutcome(success=False)
     if start > end:
         outcome.failures = [f"the range is empty: {start} is after {end}"]
         return outcome
-    if _ingest(instance, outcome) and _build_dates(instance, outcome, start=start, end=end):
+    window = sessions_in(start, end)
+    if window is None:
+        outcome.failures = [
+            f"no PSX session from {start} to {end} (partitions start at {HISTORY_START}, "
+            "MARKET_HISTORY_START)"
+        ]
+        return outcome
+    if _ingest(instance, outcome) and _build_dates(instance, outcome, window=window):
         outcome.success = True
     return outcome

@@ -1,4 +1,12 @@
-"""The Dagster definitions: fetch → landing → normalise → dbt → publish, as one asset graph."""
+"""The Dagster definitions: fetch → landing → normalise → dbt → publish, as one asset graph.
+
+The resources read the ``MARKET_*`` variables when a run starts. ``market-snapshots build`` and
+``market-snapshots dev`` set them all; a shell that runs Dagster's own CLI on this module (e.g.
+``dagster asset materialize -m dagster_project.definitions``) gets the defaults of
+:func:`with_default_env` for those it did not set.
+"""
+
+import os
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
@@ -19,6 +27,16 @@ from dagster_project.defs.transform.dbt import (
     market_dbt_daily_facts,
     market_dbt_models,
 )
+from dagster_project.settings import load_settings
+
+
+def with_default_env() -> None:
+    """Give every ``MARKET_*`` variable the shell did not set its default (nothing is replaced)."""
+    for key, value in load_settings().as_env().items():
+        os.environ.setdefault(key, value)
+
+
+with_default_env()
 
 defs = dg.Definitions(
     assets=[

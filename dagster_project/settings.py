@@ -10,10 +10,13 @@ Every path a build touches derives from three variables:
 - ``MARKET_PAGES_FILE`` (default ``config/pages.yaml``): the pages the fetch asset captures.
 - ``MARKET_TRUST_FILE_TIMES`` (default off): date a capture that shows no date, has no fetch
   sidecar and no date in its name by its file's modification time (``1``/``true``/``yes``).
+- ``MARKET_HISTORY_START`` (default 2015-01-01): the first PSX session the daily partitions
+  offer; a capture of an earlier market date is an error that names this variable.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
@@ -21,13 +24,21 @@ from pathlib import Path
 
 from dagster_project.core.errors import ConfigError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 HOLIDAYS_SEED = DBT_PROJECT_DIR / "seeds" / "psx_holidays.csv"
 INDEX_CODES_SEED = DBT_PROJECT_DIR / "seeds" / "psx_index_codes.csv"
 DEFAULT_PAGES_FILE = PROJECT_ROOT / "config" / "pages.yaml"
+#: The locked dependencies: a change to them makes the next build run (see ``build_options``).
+UV_LOCK = PROJECT_ROOT / "uv.lock"
 
 DEFAULT_MAX_CAPTURE_BYTES = 10 * 1024 * 1024
+#: The synthetic history of ``make bench`` (``market-snapshots synth``) starts here, and the
+#: real-page fixtures (from late 2020) and the shipped sample (2024) come after it.
+DEFAULT_HISTORY_START = dt.date(2015, 1, 1)
+#: The PSX calendar (``core/calendar.py``) knows no session before this day.
+EARLIEST_HISTORY_START = dt.date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,7 @@ class Settings:
     max_capture_bytes: int = DEFAULT_MAX_CAPTURE_BYTES
     pages_file: Path = DEFAULT_PAGES_FILE
     trust_file_times: bool = False
+    history_start: dt.date = DEFAULT_HISTORY_START
 
     @property
     def work_db(self) -> Path:
@@ -62,6 +74,16 @@ class Settings:
     def build_lock(self) -> Path:
         return self.state_dir / "build.lock"
 
+    def build_options(self) -> dict[str, str]:
+        """The settings that change what a build produces (the no-op check compares them)."""
+        return {
+            "raw_dir": str(self.raw_dir),
+            "warehouse": str(self.warehouse),
+            "max_capture_bytes": str(self.max_capture_bytes),
+            "trust_file_times": "1" if self.trust_file_times else "0",
+            "history_start": self.history_start.isoformat(),
+        }
+
     def as_env(self) -> dict[str, str]:
         """The environment variables that reproduce these settings (also read by dbt)."""
         return {
@@ -72,6 +94,7 @@ class Settings:
             "MARKET_MAX_CAPTURE_BYTES": str(self.max_capture_bytes),
             "MARKET_PAGES_FILE": str(self.pages_file),
             "MARKET_TRUST_FILE_TIMES": "1" if self.trust_file_times else "0",
+            "MARKET_HISTORY_START": self.history_start.isoformat(),
             "DBT_LOG_PATH": str(self.dbt_log_dir),
         }
 
@@ -88,6 +111,7 @@ def make_settings(
     max_capture_bytes: int | None = None,
     pages_file: str | Path | None = None,
     trust_file_times: bool = False,
+    history_start: dt.date | None = None,
 ) -> Settings:
     """Resolve settings from explicit values, falling back to the project defaults."""
     raw = _absolute(str(raw_dir)) if raw_dir else PROJECT_ROOT / "raw"
@@ -102,6 +126,11 @@ def make_settings(
     if cap <= 0:
         raise ConfigError(f"MARKET_MAX_CAPTURE_BYTES must be positive, got {cap}")
     pages = _absolute(str(pages_file)) if pages_file else DEFAULT_PAGES_FILE
+    start = DEFAULT_HISTORY_START if history_start is None else history_start
+    if start < EARLIEST_HISTORY_START:
+        raise ConfigError(
+            f"MARKET_HISTORY_START must be {EARLIEST_HISTORY_START} or later, got {start}"
+        )
     return Settings(
         raw_dir=raw,
         warehouse=wh,
@@ -109,7 +138,20 @@ def make_settings(
         max_capture_bytes=cap,
         pages_file=pages,
         trust_file_times=trust_file_times,
+        history_start=start,
     )
+
+
+def parse_history_start(value: str | None) -> dt.date | None:
+    """``MARKET_HISTORY_START`` as a date (None when unset)."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ConfigError(
+            f"MARKET_HISTORY_START must be a date (YYYY-MM-DD), got {value!r}"
+        ) from exc
 
 
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
@@ -140,6 +182,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_capture_bytes=max_bytes,
         pages_file=env.get("MARKET_PAGES_FILE") or None,
         trust_file_times=parse_flag("MARKET_TRUST_FILE_TIMES", env.get("MARKET_TRUST_FILE_TIMES")),
+        history_start=parse_history_start(env.get("MARKET_HISTORY_START")),
     )
 
 

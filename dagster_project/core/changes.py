@@ -1,9 +1,10 @@
-"""Which market dates a build must rebuild: those whose loaded capture changed.
+"""Which market dates a build must rebuild: those whose captures changed.
 
 After landing, normalising and the dbt base models, ``intermediate.int_captures_classified`` names
-the capture loaded for every market date; the facts record the capture they were built from. A
-market date is affected when the two differ (a new or better capture arrived, or its capture
-disappeared), so adding one day rebuilds one day however long the history.
+the capture loaded for every market date and the other captures of its session with a known
+time; the facts record the captures they were built from (the daily facts the loaded one, the
+intraday facts every timed one). A market date is affected when the two differ (a new or better
+capture arrived, or one disappeared), so adding one day rebuilds one day however long the history.
 """
 
 from __future__ import annotations
@@ -14,11 +15,22 @@ import duckdb
 
 from dagster_project.core.warehouse import table_exists
 
-_WINNERS = (
+_LOADED = (
     "select market_date, capture_id from intermediate.int_captures_classified "
     "where status = 'loaded'"
 )
-_FACT_TABLES = ("fct_daily_movers", "fct_index_changes")
+# The captures the facts should hold: the loaded one of each date, and every capture of a
+# session with a known time (the intraday facts).
+_WINNERS = (
+    "select market_date, capture_id from intermediate.int_captures_classified "
+    "where status = 'loaded' or (status = 'superseded' and captured_at is not null)"
+)
+_FACT_TABLES = (
+    "fct_daily_movers",
+    "fct_index_changes",
+    "fct_intraday_quotes",
+    "fct_intraday_index_levels",
+)
 
 
 def _built(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -55,5 +67,5 @@ def affected_market_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
 
 def all_market_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
     """Every market date with a loaded capture, oldest first."""
-    rows = con.execute(f"select distinct market_date from ({_WINNERS}) order by 1").fetchall()
+    rows = con.execute(f"select distinct market_date from ({_LOADED}) order by 1").fetchall()
     return [row[0] for row in rows]

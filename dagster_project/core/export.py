@@ -26,7 +26,15 @@ from dagster_project.core.errors import WarehouseError
 
 EXPORT_SCHEMAS = ("marts", "audit")
 PARTITION_COLUMN = "market_year"
-PARTITIONED_BY_YEAR = frozenset({"fct_daily_movers", "fct_sector_daily", "fct_index_changes"})
+PARTITIONED_BY_YEAR = frozenset(
+    {
+        "fct_daily_movers",
+        "fct_sector_daily",
+        "fct_index_changes",
+        "fct_intraday_quotes",
+        "fct_intraday_index_levels",
+    }
+)
 SQL_FILE = "marts.sql"
 
 

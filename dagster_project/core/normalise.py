@@ -5,7 +5,7 @@ Pure functions over polars frames; the Dagster asset only wires them to the work
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -15,6 +15,7 @@ import polars as pl
 
 from dagster_project.core.calendar import PsxCalendar
 from dagster_project.core.capture import (
+    DecodedCapture,
     capture_lines,
     decode_capture,
     decode_texts,
@@ -22,6 +23,7 @@ from dagster_project.core.capture import (
     sha256_hex,
 )
 from dagster_project.core.errors import CaptureChangedError, CaptureError
+from dagster_project.core.html_process import Converted, convert, convert_in_background
 from dagster_project.core.ticker import LINES_SCHEMA, TickerFrames, parse_texts
 
 CAPTURES_SCHEMA: dict[str, pl.DataType] = {
@@ -58,8 +60,9 @@ class NormalisedFrames:
     rejected_lines: pl.DataFrame
 
 
-_READERS = 2  # threads reading and hashing files (and converting HTML)
-_BATCH = 128  # captures per thread task
+_READERS = 2  # threads reading and hashing the files that are not HTML
+_BATCH = 128  # captures per reader task
+_WORKER_PAGES = 32  # fewer HTML pages than this are converted here (the worker costs ~50 ms)
 
 
 def _read_bytes(source: CaptureSource, *, max_bytes: int) -> bytes:
@@ -85,7 +88,10 @@ class _Decoded:
     lines: list[str]
 
 
-def _load(source: CaptureSource, max_bytes: int) -> bytes | _Decoded | CaptureError:
+_Loaded = bytes | _Decoded | CaptureError
+
+
+def _load(source: CaptureSource, max_bytes: int) -> _Loaded:
     """Plain-text bytes for :func:`decode_texts`, or the capture decoded and split here (HTML
     and other unusual captures), or the reason it cannot be used."""
     try:
@@ -103,10 +109,23 @@ def _decode(data: bytes, name: str) -> _Decoded | CaptureError:
         return exc
 
 
-def _load_batch(
-    batch: list[CaptureSource], max_bytes: int
-) -> list[bytes | _Decoded | CaptureError]:
-    return [_load(source, max_bytes) for source in batch]
+def _load_all(sources: list[CaptureSource], max_bytes: int) -> list[_Loaded]:
+    return [_load(source, max_bytes) for source in sources]
+
+
+def _is_named_html(source: CaptureSource) -> bool:
+    return source.path.name.lower().endswith((".htm", ".html"))
+
+
+def _read_html(source: CaptureSource, max_bytes: int) -> DecodedCapture | CaptureError:
+    try:
+        return decode_capture(_read_bytes(source, max_bytes=max_bytes), name=source.path.name)
+    except CaptureError as exc:
+        return exc
+
+
+def _converted(item: Converted) -> _Decoded | CaptureError:
+    return CaptureError(item) if isinstance(item, str) else _Decoded("html", item)
 
 
 def normalise_captures(
@@ -124,30 +143,27 @@ def normalise_captures(
     file whose bytes changed since it was inventoried is skipped: the next inventory sees it as
     a new capture.
 
-    A few threads read and hash the files and convert HTML (lexbor parses without the GIL).
-    Plain UTF-8 text captures are then decoded and parsed by polars all at once
-    (:func:`decode_texts`, :func:`parse_texts`): only their ticker strips are split into lines.
+    HTML captures (by name) are read first and converted in a worker process
+    (:mod:`html_process`) while two threads read and hash the other files and polars decodes
+    and parses the plain UTF-8 texts all at once (:func:`decode_texts`, :func:`parse_texts`:
+    only their ticker strips are split into lines). The converted lines are parsed last and the
+    frames merged.
     """
     sources = list(sources)
-    batches = [sources[at : at + _BATCH] for at in range(0, len(sources), _BATCH)]
+    html = [source for source in sources if _is_named_html(source)]
+    others = [source for source in sources if not _is_named_html(source)]
+    read_html = [_read_html(source, max_bytes) for source in html]
+    pages = [item.text for item in read_html if isinstance(item, DecodedCapture)]
+    conversions: Callable[[], list[Converted]] = (
+        convert_in_background(pages)
+        if len(pages) >= _WORKER_PAGES
+        else lambda: [convert(page) for page in pages]
+    )
+    batches = [others[at : at + _BATCH] for at in range(0, len(others), _BATCH)]
     with ThreadPoolExecutor(_READERS) as pool:
-        read = pool.map(partial(_load_batch, max_bytes=max_bytes), batches)
+        read = pool.map(partial(_load_all, max_bytes=max_bytes), batches)
         loaded = [item for batch in read for item in batch]
-    meta: dict[str, dict[str, object]] = {}
-    plain: dict[str, bytes] = {}
-    split: dict[str, list[str]] = {}
-    for source, item in zip(sources, loaded, strict=True):
-        if isinstance(item, CaptureChangedError):
-            continue
-        row: dict[str, object] = {"sha256": source.sha256, "capture_format": None}
-        meta[source.sha256] = row
-        if isinstance(item, CaptureError):
-            row["reject_reason"] = item.reason
-        elif isinstance(item, _Decoded):
-            row["capture_format"], row["line_count"] = item.capture_format, len(item.lines)
-            split[source.sha256] = item.lines
-        else:
-            plain[source.sha256] = item
+    meta, plain, split = _sort_out(others, loaded)
     texts = decode_texts(
         pl.DataFrame(
             {"sha256": list(plain), "data": list(plain.values())},
@@ -155,19 +171,23 @@ def normalise_captures(
         )
     )
     # What decode_texts leaves undecided (not UTF-8, blank, HTML-like) decode_capture decides.
-    names = {source.sha256: source.path.name for source in sources}
+    names = {source.sha256: source.path.name for source in others}
     for sha256 in texts.filter(pl.col("text").is_null())["sha256"]:
-        item = _decode(plain[sha256], names[sha256])
-        if isinstance(item, CaptureError):
-            meta[sha256]["reject_reason"] = item.reason
-        else:
-            meta[sha256] |= {"capture_format": item.capture_format, "line_count": len(item.lines)}
-            split[sha256] = item.lines
-    parsed, line_counts = parse_texts(
-        texts.filter(pl.col("text").is_not_null()).sort("sha256"),
-        _lines_frame(split),
-        index_codes=index_codes,
+        _record(meta, split, sha256, _decode(plain[sha256], names[sha256]))
+    parsed_texts, line_counts = parse_texts(
+        texts.filter(pl.col("text").is_not_null()).sort("sha256"), index_codes=index_codes
     )
+    converted = iter(conversions())
+    html_loaded: list[_Loaded] = [
+        _converted(next(converted)) if isinstance(item, DecodedCapture) else item
+        for item in read_html
+    ]
+    html_meta, _, html_split = _sort_out(html, html_loaded)
+    meta |= html_meta
+    parsed_lines, _ = parse_texts(
+        texts.clear(), _lines_frame(split | html_split), index_codes=index_codes
+    )
+    parsed = _merged(parsed_texts, parsed_lines)
     for sha256, line_count in line_counts.iter_rows():
         meta[sha256] |= {"capture_format": "text", "line_count": line_count}
     captures = _capture_rows(list(meta.values()), parsed, calendar=calendar)
@@ -177,6 +197,50 @@ def normalise_captures(
         index_levels=parsed.index_levels,
         rejected_lines=parsed.rejected_lines,
     )
+
+
+def _sort_out(
+    sources: list[CaptureSource], loaded: list[_Loaded]
+) -> tuple[dict[str, dict[str, object]], dict[str, bytes], dict[str, list[str]]]:
+    """The captures rows begun, the bytes left for :func:`decode_texts`, the lines split."""
+    meta: dict[str, dict[str, object]] = {}
+    plain: dict[str, bytes] = {}
+    split: dict[str, list[str]] = {}
+    for source, item in zip(sources, loaded, strict=True):
+        if isinstance(item, CaptureChangedError):
+            continue
+        meta[source.sha256] = {"sha256": source.sha256, "capture_format": None}
+        if isinstance(item, bytes):
+            plain[source.sha256] = item
+        else:
+            _record(meta, split, source.sha256, item)
+    return meta, plain, split
+
+
+def _record(
+    meta: dict[str, dict[str, object]],
+    split: dict[str, list[str]],
+    sha256: str,
+    item: _Decoded | CaptureError,
+) -> None:
+    if isinstance(item, CaptureError):
+        meta[sha256]["reject_reason"] = item.reason
+    else:
+        meta[sha256] |= {"capture_format": item.capture_format, "line_count": len(item.lines)}
+        split[sha256] = item.lines
+
+
+def _merged(first: TickerFrames, second: TickerFrames) -> TickerFrames:
+    """The frames of two disjoint sets of captures, each sorted by sha256 (then line_no)."""
+    frames = [
+        first_frame.merge_sorted(second_frame, key="sha256")
+        for first_frame, second_frame in zip(
+            (first.quotes, first.index_levels, first.rejected_lines, first.page_dates),
+            (second.quotes, second.index_levels, second.rejected_lines, second.page_dates),
+            strict=True,
+        )
+    ]
+    return TickerFrames(*frames)
 
 
 def _lines_frame(split: dict[str, list[str]]) -> pl.DataFrame:

@@ -65,6 +65,7 @@ _PCT_TOLERANCE = 0.005 + 1e-9
 _DECIMAL = pl.Decimal(18, 2)
 _KEY = ["sha256", "line_no"]
 _ORDER = "order"  # u64 sorting like _KEY; see _ordered
+_HASH_SEED = 20241018
 _CARRIED = [*_KEY, "line", _ORDER]
 _VALUE_NAMES = {"price": "value", "change": "change_value", "pct": "change_pct"}
 
@@ -352,24 +353,34 @@ def _prose_starts(lines: pl.LazyFrame) -> pl.DataFrame:
 
     A line of prose is over ``PROSE_CHARS`` characters, has ``PROSE_SPACES`` spaces or more (words,
     not a run of junk) and is not a garbled ticker line (a symbol, then a ticker phrase: that one
-    is judged, not skipped).
+    is judged, not skipped). The few long lines are found first (a line of over ``PROSE_CHARS``
+    characters has over as many bytes), and only their captures are searched for ticker lines.
     """
+    line = pl.col("line")
+    long = (
+        lines.filter(line.str.len_bytes() > PROSE_CHARS)
+        .collect()  # on its own: polars would merge the two filters into one
+        .lazy()
+        .filter(
+            (line.str.len_chars() > PROSE_CHARS)
+            & (line.str.count_matches(" ", literal=True) >= PROSE_SPACES)
+            & ~(line.str.contains(_STARTS_LIKE_TICKER) & line.str.contains(_PHRASE))
+        )
+        .select("sha256", "line_no")
+        .collect()
+    )
     first = (
-        lines.filter(_starts_like_ticker())
+        lines.join(long.lazy().select("sha256").unique(), on="sha256", how="semi")
+        .collect()  # before the filter, which polars would otherwise push below the join
+        .lazy()
+        .filter(_starts_like_ticker())
         .group_by("sha256")
         .agg(first_ticker_line_no=pl.col("line_no").min())
     )
     return (
-        lines.join(first, on="sha256")
-        .filter(
-            (pl.col("line_no") > pl.col("first_ticker_line_no"))
-            & (pl.col("line").str.len_chars() > PROSE_CHARS)
-            & (pl.col("line").str.count_matches(" ", literal=True) >= PROSE_SPACES)
-            & ~(
-                pl.col("line").str.contains(_STARTS_LIKE_TICKER)
-                & pl.col("line").str.contains(_PHRASE)
-            )
-        )
+        long.lazy()
+        .join(first, on="sha256")
+        .filter(pl.col("line_no") > pl.col("first_ticker_line_no"))
         .group_by("sha256")
         .agg(prose_line_no=pl.col("line_no").min())
         .collect()
@@ -409,30 +420,37 @@ def _split_duplicates(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]
     A page may print its strip twice: an identical repeat is one quote, a repeat with other
     values rejects every line of that symbol (the page contradicts itself). Both come back in
     ``order``; only symbols seen twice in a capture (rare) go through the window functions.
+    Repeats are found on one integer per row, the symbol's hash mixed with the capture's rank (the
+    high half of ``order``); a collision only sends a few more lines through the windows.
     """
     group = ["sha256", "symbol"]
     values = ["is_index", *_VALUE_NAMES.values()]
-    repeated = parsed.select(pl.struct(group).is_duplicated()).to_series()
+    key = pl.col("symbol").hash(_HASH_SEED) ^ (pl.col(_ORDER) // 2**32)
+    repeated = parsed.select(key.is_duplicated()).to_series()
+    firsts = [pl.col(name).first().over(group).alias(f"{name}_first") for name in values]
+    # Each window is evaluated on its own: nested in one expression they cost ten times more.
     judged = (
         parsed.filter(repeated)
         .sort(_ORDER)
+        .with_columns(*firsts, line_no_first=pl.col("line_no").first().over(group))
         .with_columns(
-            is_first=pl.col("line_no") == pl.col("line_no").first().over(group),
-            is_conflict=~pl.all_horizontal(
-                [pl.col(name) == pl.col(name).first().over(group) for name in values]
-            )
-            .all()
-            .over(group),
-            line_nos=pl.col("line_no").cast(pl.String).str.join(", ").over(group),
+            is_first=pl.col("line_no") == pl.col("line_no_first"),
+            is_same=pl.all_horizontal([pl.col(name) == pl.col(f"{name}_first") for name in values]),
         )
+        .with_columns(is_conflict=~pl.col("is_same").all().over(group))
     )
-    conflicts = judged.filter(pl.col("is_conflict")).select(
-        *_CARRIED,
-        reason=pl.format(
-            "conflicting repeat of {}: lines {} of this page show different values",
-            "symbol",
-            "line_nos",
-        ),
+    conflicts = (
+        judged.filter(pl.col("is_conflict"))
+        .rechunk()  # polars 2.1 may panic formatting many-chunk columns
+        .with_columns(line_nos=pl.col("line_no").cast(pl.String).str.join(", ").over(group))
+        .select(
+            *_CARRIED,
+            reason=pl.format(
+                "conflicting repeat of {}: lines {} of this page show different values",
+                "symbol",
+                "line_nos",
+            ),
+        )
     )
     first = judged.filter(pl.col("is_first") & ~pl.col("is_conflict")).select(parsed.columns)
     return pl.concat([parsed.filter(~repeated), first]).sort(_ORDER), conflicts
@@ -547,7 +565,12 @@ def parse_texts(
     rest, rest_dates = _evaluate(
         line_frames.lazy(), _page_dates(line_frames.lazy()).lazy(), index_codes
     )
-    strips = found.join(undated.lazy(), on="sha256", how="anti").pipe(_exploded, pl.col("strip"))
+    strips = (
+        found.join(undated.lazy(), on="sha256", how="anti")
+        .pipe(_exploded, pl.col("strip"))
+        .collect()  # once: both the prose search and the judging read it
+        .lazy()
+    )
     # Prose before the header: the header is the article's date, and the strip ends at it.
     prose = _prose_starts(strips)
     strip_dates = page_dates.join(prose, on="sha256", how="anti")

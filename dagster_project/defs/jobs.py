@@ -1,14 +1,39 @@
-"""The jobs an operator launches (and schedules and sensors request)."""
+"""The jobs an operator launches (and schedules and sensors request), and how a run is asked for.
+
+:func:`plan_market_dates` is the one planner of the Dagster side: ``make build``, the sensor after
+an ingest and the sensor after the daily close all call it (it wraps
+:func:`dagster_project.core.planning.plan_facts`).
+"""
+
+import datetime as dt
+from typing import Any
 
 import dagster as dg
 
+from dagster_project.core import planning
 from dagster_project.defs.landing.assets import capture_files
 from dagster_project.defs.landing.fetch import fetched_pages
 from dagster_project.defs.normalise.assets import normalised_captures
-from dagster_project.defs.partitions import market_date_partitions
+from dagster_project.defs.partitions import check_in_history, empty_window, market_date_partitions
 from dagster_project.defs.publish.assets import published_warehouse
 from dagster_project.defs.report.assets import market_report
-from dagster_project.defs.transform.dbt import market_dbt_daily_facts, market_dbt_models
+from dagster_project.defs.transform.dbt import (
+    DAILY_FACTS_OP,
+    daily_relations,
+    market_dbt_daily_facts,
+    market_dbt_models,
+)
+from dagster_project.settings import (
+    DBT_PROJECT_DIR,
+    HOLIDAYS_SEED,
+    INDEX_CODES_SEED,
+    Settings,
+)
+
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+#: Runs launched by ``market-snapshots build`` carry this tag; the sensors leave them alone.
+CLI_TAG = "market/launched_by"
 
 INGEST_SELECTION = dg.AssetSelection.assets(capture_files, normalised_captures, market_dbt_models)
 PUBLISH_SELECTION = dg.AssetSelection.assets(published_warehouse, market_report)
@@ -44,3 +69,50 @@ publish_job = dg.define_asset_job(
 )
 
 jobs = [ingest_captures_job, build_market_dates_job, fetch_pages_job, daily_close_job, publish_job]
+
+
+def facts_fingerprint() -> str:
+    """The fingerprint of the dbt project and the normaliser the running code is made of."""
+    return planning.facts_fingerprint(
+        dbt_project_dir=DBT_PROJECT_DIR,
+        holidays_seed=HOLIDAYS_SEED,
+        index_codes_seed=INDEX_CODES_SEED,
+    )
+
+
+def plan_market_dates(settings: Settings) -> planning.FactsPlan:
+    """What the daily facts need now: the changed market dates, a full refresh, or nothing.
+
+    A full refresh follows any change to the dbt project or the normaliser since the facts were
+    last rebuilt from scratch (the fingerprint in the state dir).
+
+    Raises:
+        ConfigError: a market date to build lies before the first partition (the history start).
+    """
+    fingerprint = facts_fingerprint()
+    plan = planning.plan_facts_at(
+        settings.work_db,
+        daily_relations=daily_relations(),
+        empty_window=empty_window(),
+        models_changed=planning.models_changed(settings.state_dir, fingerprint),
+    )
+    if plan.window is not None:
+        check_in_history(plan.window)
+    return plan
+
+
+def range_tags(dates: list[dt.date]) -> dict[str, str]:
+    """Run tags selecting the partition range that covers ``dates``."""
+    return {RANGE_START_TAG: min(dates).isoformat(), RANGE_END_TAG: max(dates).isoformat()}
+
+
+def facts_run_config(plan: planning.FactsPlan) -> dict[str, Any]:
+    """The ``ops`` run config of a daily-facts run of ``plan``.
+
+    A full refresh carries the facts fingerprint: the daily-facts step records it in the state
+    dir once dbt succeeded, so the next plan knows the facts match the code.
+    """
+    config: dict[str, Any] = {"full_refresh": plan.full_refresh}
+    if plan.full_refresh:
+        config["facts_fingerprint"] = facts_fingerprint()
+    return {"ops": {DAILY_FACTS_OP: {"config": config}}}

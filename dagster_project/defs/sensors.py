@@ -1,33 +1,31 @@
 """Sensors: new captures under the raw dir start an ingest; an ingest starts its market dates.
 
-After an ingest, the sensor plans the daily facts as ``make build`` does (:func:`plan_facts`): the
-changed market dates, or the facts built empty when nothing is loaded yet, or just a publish.
+After an ingest (or the daily close), the sensor plans the daily facts exactly as ``make build``
+does (:func:`~dagster_project.defs.jobs.plan_market_dates`): the changed market dates, every
+date from scratch after a change to the models or the normaliser, the facts built empty when
+nothing is loaded yet, or just a publish.
 """
 
-import hashlib
-
 import dagster as dg
-import duckdb
 
-from dagster_project.build import CLI_TAG, full_refresh_config, plan_facts, range_tags
-from dagster_project.core.landing import CAPTURE_SUFFIXES, iter_raw_files
-from dagster_project.defs.jobs import build_market_dates_job, ingest_captures_job, publish_job
+from dagster_project.core.planning import raw_listing
+from dagster_project.defs.jobs import (
+    CLI_TAG,
+    build_market_dates_job,
+    daily_close_job,
+    facts_run_config,
+    ingest_captures_job,
+    plan_market_dates,
+    publish_job,
+    range_tags,
+)
 from dagster_project.defs.resources import MarketResource
 from dagster_project.defs.schedules import automation_status
 
 
 def listing_signature(market: MarketResource) -> str:
-    """A hash of every capture file's path, size and modification time (no file is read)."""
-    settings = market.settings()
-    digest = hashlib.sha256()
-    root = settings.raw_dir.resolve()
-    for path in iter_raw_files(settings.raw_dir):
-        if path.suffix.lower() in CAPTURE_SUFFIXES:
-            stat = path.stat()
-            digest.update(
-                f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
-            )
-    return digest.hexdigest()
+    """A hash of every file's path, size and modification time under the raw dir (none is read)."""
+    return raw_listing(market.settings().raw_dir).signature
 
 
 @dg.sensor(
@@ -51,11 +49,12 @@ def new_captures_sensor(
 
 @dg.run_status_sensor(
     run_status=dg.DagsterRunStatus.SUCCESS,
-    monitored_jobs=[ingest_captures_job],
+    monitored_jobs=[ingest_captures_job, daily_close_job],
     request_jobs=[build_market_dates_job, publish_job],
     default_status=dg.DefaultSensorStatus(automation_status().value),
     description=(
-        "After an ingest, rebuilds the market dates whose loaded capture changed, or publishes."
+        "After an ingest or the daily close, rebuilds the market dates whose loaded capture "
+        "changed (every date after a model change), or publishes."
     ),
 )
 def changed_market_dates_sensor(
@@ -64,17 +63,15 @@ def changed_market_dates_sensor(
     """Request the partition range of the affected market dates (single run), or a publish."""
     if context.dagster_run.tags.get(CLI_TAG):
         return dg.SkipReason("make build runs its own market dates")
-    con = duckdb.connect(str(market.settings().work_db), read_only=True)
-    try:
-        plan = plan_facts(con)
-    finally:
-        con.close()
+    plan = plan_market_dates(market.settings())
     run_id = context.dagster_run.run_id
     if plan.window is None:
+        if context.dagster_run.job_name == daily_close_job.name:
+            return dg.SkipReason("the daily close built and published every changed date")
         return dg.RunRequest(job_name=publish_job.name, run_key=f"publish-{run_id}")
     return dg.RunRequest(
         job_name=build_market_dates_job.name,
         run_key=f"dates-{run_id}",
         tags=range_tags(list(plan.window)),
-        run_config=full_refresh_config(plan.full_refresh),
+        run_config=facts_run_config(plan),
     )

@@ -152,6 +152,10 @@ def test_sqlalchemy_duckdb_engine_read_only(
             inspector = sa.inspect(con)
             assert set(inspector.get_table_names(schema="marts")) == set(MARTS)
             assert set(inspector.get_view_names(schema="marts")) == set(LATEST)
+            # Column reflection: what the pin sqlalchemy>=2.0.30,<2.0.45 keeps working.
+            columns = inspector.get_columns("latest_daily_movers", schema="marts")
+            assert [column["name"] for column in columns][:2] == ["market_date", "symbol"]
+            assert str(columns[-1]["type"]) == "TIMESTAMP"  # captured_at, its zone not reflected
             comment = con.execute(sa.text(COMMENT_SQL)).scalar_one()
             assert str(comment).startswith("1 = largest percentage gain")
             with pytest.raises(sa.exc.DBAPIError, match="read-only"):

@@ -14,7 +14,6 @@ from dagster_project.core.capture import (
     DecodedCapture,
     capture_lines,
     decode_capture,
-    html_to_text,
     sha256_hex,
 )
 from dagster_project.core.errors import CaptureDecodeError, CaptureError
@@ -96,32 +95,6 @@ def test_rejected_bytes(data: bytes, reason: str) -> None:
 )
 def test_html_detection(text: str, name: str, expected: str) -> None:
     assert decode_capture(text.encode(), name=name).capture_format == expected
-
-
-def test_html_to_text_inline_and_block_elements() -> None:
-    html = (
-        "<ul><li><span>AIRLINK</span> <span>136.21</span> <span>Decreased By</span>"
-        " <span>▼ -0.24</span> <span>(-0.18%)</span></li>"
-        "<li><a href='#'>A &amp; <b>B</b></a>&nbsp;<em>C</em></li></ul>"
-        "<div>one<br>two<p>three</p>  four\n five</div><table><tr><td>x</td><td>y</td></tr></table>"
-        "<!-- COMMENT 1.00 --><style>p {}</style><script>if (a < b) {}</script>"
-    )
-    assert html_to_text(html) == f"{LINE}\nA & B C\none\ntwo\nthree\nfour five\nx y"
-
-
-def test_html_to_text_drops_head_and_hidden_elements() -> None:
-    html = (
-        "<html><head><title>T</title><script>S</script></head><body>"
-        "<noscript>N</noscript><template>P</template>visible</body></html>"
-    )
-    assert html_to_text(html) == "visible"
-
-
-def test_deeply_nested_html_is_rejected_before_parsing() -> None:
-    depth = 50_000  # lexbor would take about half a minute on this; the scan refuses it at once
-    with pytest.raises(CaptureDecodeError, match="nested 50000 elements deep"):
-        html_to_text("<div>" * depth + "deep" + "</div>" * depth)
-    assert html_to_text("<div>" * 2_000 + "deep" + "</div>" * 2_000) == "deep"
 
 
 def test_capture_lines_keep_line_numbers() -> None:

@@ -18,14 +18,13 @@ from selectolax.lexbor import LexborHTMLParser
 
 from dagster_project.core import ticker
 from dagster_project.core.capture import (
-    _walk_to_text,
     capture_lines,
     decode_capture,
     decode_texts,
-    html_to_text,
     is_plain_text,
 )
 from dagster_project.core.errors import CaptureDecodeError
+from dagster_project.core.html import _walk_to_text, html_to_text
 from dagster_project.core.ticker import lines_frame, parse_lines, parse_texts
 from tests.captures import SAMPLE, sample_ticker_lines
 from tests.strategies import mutator

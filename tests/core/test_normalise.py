@@ -2,7 +2,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from polars.testing import assert_frame_equal
 
+from dagster_project.core import normalise
 from dagster_project.core.calendar import PsxCalendar, psx_calendar
 from dagster_project.core.capture import sha256_hex
 from dagster_project.core.normalise import CAPTURES_SCHEMA, CaptureSource, normalise_captures
@@ -94,3 +96,31 @@ def test_hostile_html_is_a_rejected_capture_not_a_failed_batch(
     reasons = dict(frames.captures.select("sha256", "reject_reason").iter_rows())
     assert "elements deep (over 10000)" in reasons[sources[0].sha256]
     assert reasons[sources[1].sha256] is None
+
+
+def test_html_converted_in_the_worker_gives_the_same_frames(
+    tmp_path: Path, calendar: PsxCalendar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sniffed = b"<html><body><p>" + stock_line("HUBC", "1.00", "0.01").encode()
+    strip = (Path(__file__).parents[1] / "fixtures" / "captures" / "ticker_strip.html").read_bytes()
+    sources = [
+        source(tmp_path / "strip.html", strip),
+        source(tmp_path / "other.HTM", strip.replace(b"AIRLINK", b"AIRLINKX")),
+        source(tmp_path / "deep.html", b"<html><body>" + b"<div>" * 20_000 + b"x"),
+        source(tmp_path / "empty.html", b""),
+        source(tmp_path / "sniffed.txt", sniffed),
+        source(tmp_path / "sample.txt", SAMPLE.read_bytes()),
+        source(tmp_path / "changed.html", strip + b"<p>x</p>"),
+    ]
+    (tmp_path / "changed.html").write_bytes(b"rewritten")
+    monkeypatch.setattr(normalise, "_WORKER_PAGES", 10_000)
+    here = normalise_captures(sources, calendar=calendar, max_bytes=10_000_000)
+    monkeypatch.setattr(normalise, "_WORKER_PAGES", 1)
+    worker = normalise_captures(sources, calendar=calendar, max_bytes=10_000_000)
+    for name in ("captures", "quotes", "index_levels", "rejected_lines"):
+        assert_frame_equal(getattr(worker, name), getattr(here, name))
+    formats = dict(here.captures.select("sha256", "capture_format").iter_rows())
+    assert [formats.get(item.sha256) for item in sources] == [
+        "html", "html", None, None, "html", "text", None
+    ]  # fmt: skip
+    assert here.quotes.filter(sha256=sources[1].sha256)["symbol"].str.contains("AIRLINKX").any()

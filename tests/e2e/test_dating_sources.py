@@ -1,4 +1,4 @@
-"""Undated pages dated the ways a user can: by renaming them, or by trusting file times (real CLI)."""
+"""Undated pages dated the ways a user can: renamed with their date, or by trusted file times."""
 
 from __future__ import annotations
 

@@ -15,10 +15,15 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.build import empty_window, plan_facts
+from dagster_project.core import planning
 from dagster_project.core.build_summary import NO_MARKET_DATE, REJECTED_CAPTURES_QUERY
+from dagster_project.core.planning import plan_facts
+from dagster_project.defs.jobs import facts_run_config, plan_market_dates
+from dagster_project.defs.partitions import empty_window
 from dagster_project.defs.report.assets import market_report
 from dagster_project.defs.resources import MarketResource
+from dagster_project.defs.transform.dbt import daily_relations
+from dagster_project.settings import make_settings
 from tests.captures import SAMPLE, index_line, stock_line, write
 from tests.support import run_cli
 
@@ -28,6 +33,8 @@ MARTS = (
     "fct_daily_movers",
     "fct_sector_daily",
     "fct_index_changes",
+    "fct_intraday_quotes",
+    "fct_intraday_index_levels",
     "latest_daily_movers",
     "latest_sector_daily",
     "latest_index_changes",
@@ -202,17 +209,38 @@ def test_the_facts_are_planned_from_scratch_only_when_missing(undated: FirstBuil
     shutil.copy2(undated.warehouse.parent / ".state" / "work.duckdb", work)
     con = duckdb.connect(str(work))
     try:
-        built = plan_facts(con)
+        facts = {"daily_relations": daily_relations(), "empty_window": empty_window()}
+        built = plan_facts(con, **facts)
         assert (built.market_dates, built.window) == ([], None)
-        changed = plan_facts(con, models_changed=True)
+        changed = plan_facts(con, **facts, models_changed=True)
         assert (changed.full_refresh, changed.window) == (True, empty_window())
         con.execute("drop table marts.fct_sector_daily")
-        missing = plan_facts(con)
+        missing = plan_facts(con, **facts)
         assert (missing.market_dates, missing.full_refresh) == ([], True)
         assert missing.window == empty_window()
     finally:
         con.close()
         shutil.rmtree(work.parent)
+
+
+def test_the_shared_planner_rebuilds_everything_after_a_model_change(undated: FirstBuild) -> None:
+    """What ``make build`` and the sensors plan from a state dir, before and after a change."""
+    state = undated.warehouse.parent / "planner"
+    state.mkdir()
+    try:
+        shutil.copy2(undated.warehouse.parent / ".state" / "work.duckdb", state / "work.duckdb")
+        fingerprint = undated.warehouse.parent / ".state" / planning.FACTS_STAMP
+        shutil.copy2(fingerprint, state / planning.FACTS_STAMP)
+        settings = make_settings(raw_dir=undated.raw, warehouse=undated.warehouse, state_dir=state)
+        unchanged = plan_market_dates(settings)
+        assert (unchanged.full_refresh, unchanged.window) == (False, None)
+        (state / planning.FACTS_STAMP).write_text("the models of an older checkout")
+        changed = plan_market_dates(settings)
+        assert (changed.full_refresh, changed.window) == (True, empty_window())
+        config = facts_run_config(changed)["ops"]["market_dbt_daily_facts"]["config"]
+        assert config == {"full_refresh": True, "facts_fingerprint": fingerprint.read_text()}
+    finally:
+        shutil.rmtree(state)
 
 
 def test_a_later_good_capture_converges_to_the_normal_warehouse(undated: FirstBuild) -> None:

@@ -121,6 +121,34 @@ def test_only_public_schemas_are_published(sample_build: Settings) -> None:
     assert schemas == [("audit",), ("marts",)]
 
 
+def test_bi_views_are_published_with_bi_types(sample_build: Settings) -> None:
+    views = query(
+        sample_build,
+        "select view_name, comment is not null from duckdb_views() where schema_name = 'bi' "
+        "order by 1",
+    )
+    assert views == [
+        ("audit_captures", True),
+        ("daily_movers", True),
+        ("index_changes", True),
+        ("sector_daily", True),
+    ]
+    types = query(
+        sample_build,
+        "select column_name, data_type from duckdb_columns() "
+        "where schema_name = 'bi' and table_name = 'daily_movers' "
+        "and column_name in ('close_price', 'captured_at_utc') order by 1",
+    )
+    assert types == [("captured_at_utc", "TIMESTAMP"), ("close_price", "DOUBLE")]
+    # The same rows as the mart, the decimals as doubles.
+    assert query(
+        sample_build,
+        "select count(*) from marts.fct_daily_movers as mart inner join bi.daily_movers as bi "
+        "using (market_date, symbol) where bi.close_price = cast(mart.close_price as double) "
+        "and bi.change_pct = cast(mart.change_pct as double)",
+    ) == [(30,)]
+
+
 def test_column_comments_reach_the_published_file(sample_build: Settings) -> None:
     rows = query(
         sample_build,

@@ -30,7 +30,14 @@ PKT = dt.timezone(dt.timedelta(hours=5))
 SAMPLE_DAY = dt.date(2024, 10, 18)
 # Sessions after the sample's Friday: Mon 21, Tue 22, Wed 23 Oct 2024.
 NEXT_DAYS = (dt.date(2024, 10, 21), dt.date(2024, 10, 22), dt.date(2024, 10, 23))
-MARTS = ("dim_symbol", "fct_daily_movers", "fct_sector_daily", "fct_index_changes")
+MARTS = (
+    "dim_symbol",
+    "fct_daily_movers",
+    "fct_sector_daily",
+    "fct_index_changes",
+    "fct_intraday_quotes",
+    "fct_intraday_index_levels",
+)
 LATEST = ("latest_daily_movers", "latest_sector_daily", "latest_index_changes")
 AUDIT = ("captures", "rejected_lines")
 HOSTILE_NAME = "day two 'quoted' \"double\" ünïcode اردو.txt"

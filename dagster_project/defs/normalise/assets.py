@@ -7,9 +7,8 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-import dagster_project.core as core_package
+from dagster_project.core import planning
 from dagster_project.core.calendar import psx_calendar
-from dagster_project.core.fingerprint import files_fingerprint
 from dagster_project.core.normalise import CaptureSource, NormalisedFrames, normalise_captures
 from dagster_project.core.reference import read_index_codes
 from dagster_project.core.warehouse import connect, read_table, upsert_by_key
@@ -26,16 +25,13 @@ _DESCRIPTIONS = {
     "index_levels": "One row per index line of a capture (index code, level, change, change %).",
     "rejected_lines": "Ticker-like lines that did not parse, with the reason.",
 }
-_CORE_DIR = Path(core_package.__file__).parent
 
 
 def normaliser_version() -> str:
     """Changes whenever the decoder, the grammar, the calendar or their seeds change."""
-    sources = [
-        _CORE_DIR / name
-        for name in ("capture.py", "ticker.py", "calendar.py", "normalise.py", "reference.py")
-    ]
-    return files_fingerprint([*sources, HOLIDAYS_SEED, INDEX_CODES_SEED])
+    return planning.normaliser_version(
+        holidays_seed=HOLIDAYS_SEED, index_codes_seed=INDEX_CODES_SEED
+    )
 
 
 def pending_sources(

@@ -13,6 +13,8 @@ _FACT_OUTPUTS = {
     "marts__fct_daily_movers": "fct_daily_movers",
     "marts__fct_sector_daily": "fct_sector_daily",
     "marts__fct_index_changes": "fct_index_changes",
+    "marts__fct_intraday_quotes": "fct_intraday_quotes",
+    "marts__fct_intraday_index_levels": "fct_intraday_index_levels",
 }
 
 

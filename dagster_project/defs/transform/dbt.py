@@ -8,6 +8,7 @@ market date, and a run passes its partition window to dbt as ``--vars``.
 import datetime as dt
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -17,15 +18,17 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from dagster_project.core import planning
+from dagster_project.core.errors import ConfigError
 from dagster_project.defs.partitions import WORK_DB_POOL, market_date_partitions
 from dagster_project.defs.resources import MarketResource
 from dagster_project.defs.transform.daily_metadata import with_daily_metadata
-from dagster_project.settings import DBT_PROJECT_DIR, Settings, export_settings, load_settings
+from dagster_project.settings import DBT_PROJECT_DIR, Settings, load_settings
 
 # dbt is installed beside this interpreter (the project's .venv), whether or not it is on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 DAILY_SELECTOR = "tag:daily"
-DBT_SOURCE_FILES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
+DAILY_FACTS_OP = "market_dbt_daily_facts"
 
 
 class MarketDbtTranslator(DagsterDbtTranslator):
@@ -42,18 +45,10 @@ class MarketDbtTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
             return "reference"
+        if dbt_resource_props.get("schema") == "bi":  # the BI-typed views: a stage of their own
+            return "bi"
         fqn: list[str] = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else None
-
-
-def dbt_source_files(project_dir: Path = DBT_PROJECT_DIR) -> list[Path]:
-    """Every file the dbt manifest and models are made from."""
-    files: list[Path] = []
-    for name in DBT_SOURCE_FILES:
-        path = project_dir / name
-        candidates = path.rglob("*") if path.is_dir() else [path]
-        files.extend(candidate for candidate in candidates if candidate.is_file())
-    return sorted(files)
 
 
 def _loads_as_json(path: Path) -> bool:
@@ -65,29 +60,42 @@ def _loads_as_json(path: Path) -> bool:
     return True
 
 
-def ensure_manifest(project: DbtProject) -> Path:
-    """Run ``dbt parse`` only when the manifest is missing or older than the dbt sources."""
+def ensure_manifest(project: DbtProject, settings: Settings) -> Path:
+    """Run ``dbt parse`` only when the manifest is missing, damaged or older than the dbt sources.
+
+    dbt runs in a child process with the settings' environment; this process's ``os.environ`` is
+    left as it is.
+    """
     manifest = project.manifest_path
-    newest = max(path.stat().st_mtime for path in dbt_source_files(project.project_dir))
+    newest = max(path.stat().st_mtime for path in planning.dbt_source_files(project.project_dir))
     if not manifest.exists() or manifest.stat().st_mtime < newest or not _loads_as_json(manifest):
-        DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE).cli(
-            ["parse", "--quiet"], target_path=project.target_path
-        ).wait()
+        command = [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(project.project_dir)]
+        command += ["--profiles-dir", str(project.profiles_dir)]
+        command += ["--target-path", str(project.target_path)]
+        done = subprocess.run(
+            command,
+            env={**os.environ, **settings.as_env()},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            output = (done.stdout + done.stderr).strip()[-3000:]
+            raise ConfigError(
+                f"dbt parse of {project.project_dir} failed (exit {done.returncode}):\n{output}"
+            )
     return manifest
 
 
-def _startup_settings() -> Settings:
-    settings = load_settings()
-    export_settings(settings)
-    return settings
-
-
+# The manifest must exist before the asset definitions below read it: it is made (once, and
+# again only after a change to the dbt project) when this module is first imported.
+_settings = load_settings()
 dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR,
     profiles_dir=DBT_PROJECT_DIR,
-    target_path=_startup_settings().dbt_target_dir,
+    target_path=_settings.dbt_target_dir,
 )
-ensure_manifest(dbt_project)
+ensure_manifest(dbt_project, _settings)
 
 
 @contextmanager
@@ -128,6 +136,9 @@ class DailyFactsConfig(dg.Config):
 
     full_refresh: bool = False
     """Rebuild the fact tables from scratch (after a model or seed change)."""
+    facts_fingerprint: str = ""
+    """With ``full_refresh``: the code fingerprint to record once dbt succeeded (set by the
+    planner, so the next plan knows the facts match the code)."""
 
 
 def partition_window_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
@@ -162,8 +173,10 @@ def market_dbt_daily_facts(
     if config.full_refresh:
         args.append("--full-refresh")
     with _dbt_env(settings):
-        events = dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()
-        yield from with_daily_metadata(events, settings=settings, dbt_vars=dbt_vars)
+        invocation = dbt.cli(args, context=context, target_path=settings.dbt_target_dir)
+        yield from with_daily_metadata(invocation.stream(), settings=settings, dbt_vars=dbt_vars)
+    if config.full_refresh and config.facts_fingerprint and invocation.is_successful():
+        planning.write_facts_stamp(settings.state_dir, config.facts_fingerprint)
 
 
 def daily_relations() -> list[tuple[str, str]]:

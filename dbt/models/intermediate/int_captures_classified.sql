@@ -1,7 +1,7 @@
 with
 
 captures as (
-    select * from {{ ref('int_captures_fingerprinted') }}
+    select * from {{ ref('int_captures_phased') }}
 ),
 
 accepted_captures as (
@@ -53,7 +53,11 @@ ranked as (
         *,
         row_number() over (
             partition by market_date
-            order by is_replay asc, ordered_at desc, capture_id asc
+            order by
+                is_replay asc,
+                coalesce(session_phase = 'post_close', false) desc,
+                ordered_at desc,
+                capture_id asc
         ) as market_date_rank
     from market_dated
 ),
@@ -62,7 +66,8 @@ winners as (
     select
         market_date,
         capture_id as winning_capture_id,
-        ordered_at as winning_ordered_at
+        ordered_at as winning_ordered_at,
+        coalesce(session_phase = 'post_close', false) as is_winner_post_close
     from ranked
     where market_date_rank = 1
 ),
@@ -76,6 +81,8 @@ accepted_classified as (
         ranked.byte_size,
         ranked.captured_at,
         ranked.captured_at_source,
+        ranked.session_phase,
+        ranked.session_closes_at,
         ranked.ordered_at,
         ranked.file_modified_at,
         ranked.capture_format,
@@ -107,6 +114,13 @@ accepted_classified as (
                 then format(
                         'quotes identical to session {}: replays it',
                         ranked.previous_session_date
+                    )
+            when
+                winners.is_winner_post_close
+                and coalesce(ranked.session_phase != 'post_close', true)
+                then format(
+                        'superseded by {} (captured after the close)',
+                        winners.winning_capture_id
                     )
             when winners.winning_ordered_at > ranked.ordered_at
                 then format(
@@ -144,6 +158,8 @@ rejected_classified as (
         byte_size,
         captured_at,
         captured_at_source,
+        session_phase,
+        session_closes_at,
         ordered_at,
         file_modified_at,
         capture_format,

@@ -141,6 +141,12 @@ joined as (
                         'no PSX session for {} (dated by {}): before the calendar starts',
                         coalesce(dated.page_date, dated.file_date), dated.dated_by
                     )
+            when dated.session_date < cast('{{ history_start() }}' as date)
+                then format(
+                        'market date {} is before the history start {}: set '
+                        || 'MARKET_HISTORY_START to {} or earlier to keep it',
+                        dated.session_date, '{{ history_start() }}', dated.session_date
+                    )
         end as reject_reason
     from dated
     left join fingerprints

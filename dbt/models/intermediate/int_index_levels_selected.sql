@@ -13,7 +13,9 @@ loaded_captures as (
         capture_id,
         sha256,
         market_date,
-        captured_at
+        captured_at,
+        captured_at_source,
+        session_phase
     from captures
     where status = 'loaded'
 ),
@@ -27,7 +29,9 @@ final as (
         index_levels.change_pct,
         index_levels.line_no,
         loaded_captures.capture_id,
-        loaded_captures.captured_at
+        loaded_captures.captured_at,
+        loaded_captures.captured_at_source,
+        loaded_captures.session_phase
     from loaded_captures
     inner join index_levels
         on loaded_captures.sha256 = index_levels.sha256

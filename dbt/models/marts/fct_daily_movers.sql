@@ -45,6 +45,13 @@ final as (
         cast(quotes.close_price - quotes.change as decimal(18, 2)) as prev_close,
         gainers.gainer_rank,
         losers.loser_rank,
+        case quotes.session_phase
+            when 'post_close' then 'close'
+            when 'open' then 'intraday'
+            when 'pre_open' then 'pre_open'
+            else 'unknown_time'
+        end as value_kind,
+        coalesce(quotes.session_phase = 'post_close', false) as is_close,
         quotes.capture_id,
         quotes.captured_at
     from quotes

@@ -1,0 +1,33 @@
+-- Every capture taken during a session, at its time: the market as the page showed it then.
+with
+
+captures as (
+    select * from {{ ref('int_captures_classified') }}
+    where
+        status in ('loaded', 'superseded')
+        and captured_at is not null
+        and {{ in_market_date_window('market_date') }}
+),
+
+index_levels as (
+    select * from {{ ref('stg_brecorder__index_levels') }}
+),
+
+final as (
+    select
+        captures.market_date,
+        captures.captured_at,
+        captures.captured_at_source,
+        captures.session_phase,
+        index_levels.index_code,
+        index_levels.level,
+        index_levels.change,
+        index_levels.change_pct,
+        captures.status = 'loaded' as is_daily_value,
+        captures.capture_id
+    from captures
+    inner join index_levels
+        on captures.sha256 = index_levels.sha256
+)
+
+select * from final
