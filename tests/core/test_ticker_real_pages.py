@@ -16,6 +16,7 @@ from dagster_project.core import ticker
 from dagster_project.core.reference import read_index_codes
 from dagster_project.core.ticker import lines_frame, parse_lines, parse_texts
 from dagster_project.settings import INDEX_CODES_SEED
+from tests.core.test_ticker import rejected
 
 CODES = read_index_codes(INDEX_CODES_SEED)
 STOCK = "AIRLINK 136.21 Decreased By ▼ -0.24 (-0.18%)"
@@ -180,3 +181,37 @@ def test_a_headline_after_the_strip_is_not_a_broken_ticker_line() -> None:
     ]
     frames = both_ways(lines)
     assert frames.rejected_lines["line"].to_list() == ["TRG 44.5", "DGKC 22.59 Inc"]
+
+
+def test_an_identical_repeat_of_the_strip_is_one_quote() -> None:
+    strip = ["HUBC 101.70 Increased By ▲ 4.90 (5.06%)", "KSE30 26,803 Decreased By -181 (-0.67%)"]
+    frames = both_ways([*strip, "Coronavirus", *strip])
+    assert frames.quotes.select("line_no", "symbol").rows() == [(1, "HUBC")]
+    assert frames.index_levels.select("line_no", "index_code").rows() == [(2, "KSE30")]
+    assert frames.rejected_lines.is_empty()
+
+
+def test_duplicates_within_a_capture() -> None:
+    lines = [
+        "HUBC 101.70 Increased By ▲ 4.90 (5.06%)",
+        "KSE30 26,803 Decreased By -181 (-0.67%)",
+        "HUBC 101.70 Increased By ▲ 4.90 (5.06%)",
+        "HUBC 101.80 Increased By ▲ 5.00 (5.16%)",
+        "KSE30 26,803.00 Decreased By -181.0 (-0.67%)",
+    ]
+    frames = parse_lines(pl.concat([lines_frame("a", lines), lines_frame("b", lines[2:])]))
+    # An identical repeat is one quote; a conflicting one rejects every line of the symbol.
+    assert frames.quotes.select("sha256", "line_no").rows() == []
+    assert frames.index_levels.select("sha256", "line_no").rows() == [("a", 2), ("b", 3)]
+    a_reason = "conflicting repeat of HUBC: lines 1, 3, 4 of this page show different values"
+    b_reason = "conflicting repeat of HUBC: lines 1, 2 of this page show different values"
+    expected = rejected(
+        [
+            ("a", 1, lines[0], a_reason),
+            ("a", 3, lines[2], a_reason),
+            ("a", 4, lines[3], a_reason),
+            ("b", 1, lines[2], b_reason),
+            ("b", 2, lines[3], b_reason),
+        ]
+    )
+    assert_frame_equal(frames.rejected_lines, expected)
