@@ -34,6 +34,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bench.soak import part_soak
+from bench.targets import target_table
 from dagster_project.settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
 
 BIN = Path(sys.executable).parent
@@ -459,6 +461,10 @@ def part_overhead(work: Path, runs: int) -> dict[str, Any]:
         shutil.rmtree(warehouse.parent, ignore_errors=True)
         seconds, _, _ = timed_process(["make", "-s", "build"], env=build_env(raw, warehouse))
         make_runs.append(seconds)
+    noop_runs = [
+        timed_process(["make", "-s", "build"], env=build_env(raw, warehouse))[0]
+        for _ in range(runs)
+    ]
     steps = _step_seconds(settings.dagster_home)
     dbt = _dbt_timings(settings.state_dir)
     dbt_env = build_env(raw, warehouse) | settings.as_env()
@@ -483,6 +489,7 @@ def part_overhead(work: Path, runs: int) -> dict[str, Any]:
     make_s, dbt_s = statistics.median(make_runs), statistics.median(dbt_runs)
     return {
         "make_build": {"runs": make_runs, "median": make_s},
+        "noop_make_build": {"runs": noop_runs, "median": statistics.median(noop_runs)},
         "bare_dbt_build": {"runs": dbt_runs, "median": dbt_s},
         "ratio": make_s / dbt_s,
         "breakdown": {
@@ -567,8 +574,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--work-dir", help="data and results (default <state dir>/bench)")
     parser.add_argument(
         "--parts",
-        default="1,2,4,5",
-        help="which measurements: 1 normalise, 2 builds (2 and 3), 4 queries, 5 overhead",
+        default="1,2,4,5,6",
+        help="which measurements: 1 normalise, 2 builds (2 and 3), 4 queries, 5 overhead, 6 soak",
     )
     parser.add_argument("--runs", type=int, help="runs of the cheap figures (default 5, quick 2)")
     parser.add_argument(
@@ -597,6 +604,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("2", "builds", lambda: part_builds(work, scale, reuse=args.reuse)),
         ("4", "queries", lambda: part_queries(largest_warehouse(work, scale))),
         ("5", "overhead", lambda: part_overhead(work, scale.runs)),
+        ("6", "soak", lambda: part_soak(work, quick=args.quick)),
     ]
     for number, name, run in steps:
         if number in parts:
@@ -609,6 +617,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in (out / f"bench-{stamp}.json", out / "latest.json"):
         path.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     print(_table(results))
+    print("\nissue 10's targets:\n" + target_table(results))
     print(f"results: {out / 'latest.json'}")
     return 0
 

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from dagster_project.build import BuildOutcome
     from dagster_project.core.build_stamp import BuildInputs
 
+#: Asset events written per transaction (see ``defs/instance_storage.py``).
+_EVENT_BATCH_SIZE = "5000"
 _MANAGED = "# Written by market-snapshots; remove this line to keep your own edits.\n"
 _DAGSTER_YAML = (
     _MANAGED
@@ -40,6 +42,9 @@ _DAGSTER_YAML = (
     + "concurrency:\n  pools:\n    default_limit: 1\n"
     # Runs whose process died are marked failed (and free their pool slots) by the daemon.
     + "run_monitoring:\n  enabled: true\n  poll_interval_seconds: 30\n"
+    # Dagster's SQLite storage, writing each step's asset events in one transaction.
+    + "storage:\n  custom:\n    module: dagster_project.defs.instance_storage\n"
+    + "    class: BatchedSqliteStorage\n    config:\n      base_dir:\n        env: DAGSTER_HOME\n"
 )
 
 
@@ -71,6 +76,8 @@ def prepare_dagster_home(settings: Settings) -> Path:
     ):
         config.write_text(_DAGSTER_YAML)
     os.environ["DAGSTER_HOME"] = str(home)
+    # Dagster batches a step's per-partition asset events only when this is set.
+    os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", _EVENT_BATCH_SIZE)
     return home
 
 

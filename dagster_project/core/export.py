@@ -33,6 +33,8 @@ PARTITIONED_BY_YEAR = frozenset(
         "fct_index_changes",
         "fct_intraday_quotes",
         "fct_intraday_index_levels",
+        "fct_headlines",
+        "bridge_headline_symbol",
     }
 )
 SQL_FILE = "marts.sql"

@@ -20,11 +20,13 @@ from dagster_project.core.capture import (
     decode_capture,
     decode_texts,
     is_plain_text,
+    lines_frame_of,
     sha256_hex,
 )
 from dagster_project.core.errors import CaptureChangedError, CaptureError
+from dagster_project.core.headlines import extract_headlines
 from dagster_project.core.html_process import Converted, convert, convert_in_background
-from dagster_project.core.ticker import LINES_SCHEMA, TickerFrames, parse_texts
+from dagster_project.core.ticker import TickerFrames, parse_texts
 
 CAPTURES_SCHEMA: dict[str, pl.DataType] = {
     "sha256": pl.String(),
@@ -58,6 +60,7 @@ class NormalisedFrames:
     quotes: pl.DataFrame
     index_levels: pl.DataFrame
     rejected_lines: pl.DataFrame
+    headlines: pl.DataFrame
 
 
 _READERS = 2  # threads reading and hashing the files that are not HTML
@@ -184,9 +187,8 @@ def normalise_captures(
     ]
     html_meta, _, html_split = _sort_out(html, html_loaded)
     meta |= html_meta
-    parsed_lines, _ = parse_texts(
-        texts.clear(), _lines_frame(split | html_split), index_codes=index_codes
-    )
+    lines = lines_frame_of(split | html_split)
+    parsed_lines, _ = parse_texts(texts.clear(), lines, index_codes=index_codes)
     parsed = _merged(parsed_texts, parsed_lines)
     for sha256, line_count in line_counts.iter_rows():
         meta[sha256] |= {"capture_format": "text", "line_count": line_count}
@@ -196,6 +198,7 @@ def normalise_captures(
         quotes=parsed.quotes,
         index_levels=parsed.index_levels,
         rejected_lines=parsed.rejected_lines,
+        headlines=extract_headlines(texts, lines),
     )
 
 
@@ -241,17 +244,6 @@ def _merged(first: TickerFrames, second: TickerFrames) -> TickerFrames:
         )
     ]
     return TickerFrames(*frames)
-
-
-def _lines_frame(split: dict[str, list[str]]) -> pl.DataFrame:
-    """:func:`lines_frame` of many captures in one go."""
-    rows = [
-        (sha256, number, line)
-        for sha256, lines in split.items()
-        for number, line in enumerate(lines, start=1)
-        if line
-    ]
-    return pl.DataFrame(rows, schema=LINES_SCHEMA, orient="row")
 
 
 def _counts(frame: pl.DataFrame, name: str) -> pl.DataFrame:

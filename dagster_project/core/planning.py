@@ -30,7 +30,17 @@ from dagster_project.core.warehouse import missing_relations
 
 CORE_DIR = Path(__file__).resolve().parent
 DBT_SOURCE_FILES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
-NORMALISER_MODULES = ("capture.py", "ticker.py", "calendar.py", "normalise.py", "reference.py")
+NORMALISER_MODULES = (
+    "capture.py",
+    "ticker.py",
+    "calendar.py",
+    "normalise.py",
+    "reference.py",
+    "headlines.py",
+    "html.py",
+    "html_process.py",
+    "text.py",
+)
 CAPTURE_SUFFIXES = (".txt", ".htm", ".html")
 FACTS_STAMP = "facts.fingerprint"
 

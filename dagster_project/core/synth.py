@@ -3,7 +3,7 @@
 Prices follow a seeded random walk over real PSX sessions; every page is printed exactly the way
 the site prints its ticker strip, so the normaliser cannot tell it from a real capture. Beside the
 pages, ``expected.json`` holds the ground truth: per market date the closing quotes and index
-levels, as the page that should win that date prints them.
+levels, as the page that should win that date prints them, and the links its headlines make.
 """
 
 from __future__ import annotations
@@ -22,9 +22,11 @@ from pathlib import Path
 
 from dagster_project.core.calendar import psx_calendar
 from dagster_project.core.errors import ConfigError
+from dagster_project.core.synth_headlines import Headline, headline_names, session_headlines
 from dagster_project.settings import DBT_PROJECT_DIR, HOLIDAYS_SEED
 
 SECTORS_SEED = DBT_PROJECT_DIR / "seeds" / "psx_sectors.csv"
+ALIASES_SEED = DBT_PROJECT_DIR / "seeds" / "psx_symbol_aliases.csv"
 INDEX_CODES = ("BR100", "BR30", "KSE100", "KSE30")
 EXPECTED_FILE = "expected.json"
 
@@ -55,15 +57,6 @@ _ARTICLE = (
     "results from the energy sector.",
     "Market participants said the outlook had improved after the cabinet approved the revised "
     "circular debt management plan.",
-)
-_HEADLINES = (
-    "Rupee inches up against US dollar",
-    "Gold prices remain steady in Pakistan",
-    "KSE-100 closes {points} points {direction} as profit-taking persists",
-    "Cement despatches rise year-on-year",
-    "Cabinet approves revised power tariff plan",
-    "Oil prices edge higher on supply worries",
-    "SBP reserves increase by $45 million",
 )
 
 
@@ -250,25 +243,25 @@ def _header(day: dt.date) -> str:
     return f"{day:%b} {day.day}, {day.year} اردو PRINT EDITION ► BR MARKETS ► Dollar to PKR ►"
 
 
-def _article(rng: random.Random, day: dt.date, kse_change: int) -> list[str]:
-    points = abs(_half_up(kse_change, 100))
-    words = {"points": points, "direction": "higher" if kse_change >= 0 else "lower"}
-    words["verb"] = "gained" if kse_change >= 0 else "shed"
+def _article(
+    rng: random.Random, day: dt.date, kse_change: int, stories: list[Headline]
+) -> list[str]:
+    """The page below the date bar: section, title (the first story), byline, body, the comment
+    form and the list of stories (the title first, as the site repeats it)."""
+    words = {
+        "points": abs(_half_up(kse_change, 100)),
+        "verb": "gained" if kse_change >= 0 else "shed",
+    }
     published = f"{day.day} {day:%b}, {day.year} {rng.randint(1, 12):02d}:{rng.randint(0, 59):02d}"
     body = [text.format(**words) for text in rng.sample(_ARTICLE, rng.randint(4, 7))]
-    headlines = [text.format(**words) for text in rng.sample(_HEADLINES, 4)]
-    title = headlines[0]
+    rng.sample(range(7), 4)  # the former headlines' draw: a seed keeps its prices and files
     return [
-        "Markets",
-        "",
-        title,
-        "",
+        *("Markets", "", stories[0].text, ""),
         f"BR Research Published {published}{rng.choice(('am', 'pm'))}",
         "",
         *[line for paragraph in body for line in (paragraph, "")],
-        "Comments",
-        "",
-        *[line for headline in headlines[1:] for line in (headline, "")],
+        *("Comments", "", "200 characters", ""),
+        *[line for story in stories for line in (story.text, "")],
         "Read more stories",
     ]
 
@@ -417,10 +410,15 @@ def write_captures(
     writer = _Writer(out_dir, rng, html_share)
     market_dates: dict[str, object] = {}
     broken: list[dict[str, str]] = []
+    stocks = [item.code for item in items if not item.is_index]
+    names = headline_names(stocks, sectors_seed=SECTORS_SEED, aliases_seed=ALIASES_SEED)
     for number, session in enumerate(sessions):
         rows = _session_values(rng, items, captures_per_day)
         times = _capture_times(rng, session, captures_per_day)
-        article = _article(rng, session, rows[-1][kse100] - items[kse100].value)
+        change = rows[-1][kse100] - items[kse100].value
+        story_rng = random.Random(f"{seed}:{session.isoformat()}")  # the prices' draws stay apart
+        stories = session_headlines(story_rng, names=names, points=_half_up(change, 100))
+        article = _article(rng, session, change, stories)
         strips = list(_strips(items, rows))
         for (strip, _), at in zip(strips, times, strict=True):
             lines = list(strip)
@@ -435,6 +433,7 @@ def write_captures(
             "source_path": name,
             "quotes": {code: parsed[code] for code in parsed if code not in INDEX_CODES},
             "indices": {code: parsed[code] for code in INDEX_CODES},
+            "headlines": {story.text: list(story.symbols) for story in stories},
         }
         for item, close in zip(items, rows[-1], strict=True):
             item.value = close

@@ -1,5 +1,6 @@
 """Small helpers that turn query results into Dagster UI metadata."""
 
+import re
 from collections.abc import Sequence
 
 import duckdb
@@ -32,3 +33,32 @@ def query_frame(
 def query_markdown(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> str:
     """A parameterised query's result as a Markdown table."""
     return markdown_table(query_frame(con, sql, params))
+
+
+def markdown_escape(text: str) -> str:
+    """``text`` with the characters Markdown would read as markup backslash-escaped."""
+    return re.sub(r"([\\`*_\[\]#<>|])", r"\\\1", text)
+
+
+def markdown_list(items: Sequence[str], *, limit: int = 30) -> str:
+    """Items (already Markdown) as a bullet list, at most ``limit`` of them."""
+    if not items:
+        return "_(none)_"
+    lines = [f"- {item}" for item in items[:limit]]
+    if len(items) > limit:
+        lines.append(f"- … and {len(items) - limit} more")
+    return "\n".join(lines)
+
+
+def headline_items(frame: pl.DataFrame) -> list[str]:
+    """Each distinct headline of a frame (``headline``, ``headline_kind``, optional ``section``
+    and ``news_source``), first seen first: the text, then what the page says of it."""
+    distinct = frame.unique("headline", keep="first", maintain_order=True)
+    return [
+        f"{markdown_escape(row['headline'])} _("
+        + " · ".join(
+            filter(None, [row["headline_kind"], row.get("section"), row.get("news_source")])
+        )
+        + ")_"
+        for row in distinct.iter_rows(named=True)
+    ]

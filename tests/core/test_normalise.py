@@ -117,7 +117,7 @@ def test_html_converted_in_the_worker_gives_the_same_frames(
     here = normalise_captures(sources, calendar=calendar, max_bytes=10_000_000)
     monkeypatch.setattr(normalise, "_WORKER_PAGES", 1)
     worker = normalise_captures(sources, calendar=calendar, max_bytes=10_000_000)
-    for name in ("captures", "quotes", "index_levels", "rejected_lines"):
+    for name in ("captures", "quotes", "index_levels", "rejected_lines", "headlines"):
         assert_frame_equal(getattr(worker, name), getattr(here, name))
     formats = dict(here.captures.select("sha256", "capture_format").iter_rows())
     assert [formats.get(item.sha256) for item in sources] == [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from dagster_project.build import run_build
 from dagster_project.settings import Settings, export_settings, make_settings
+from tests.captures import SAMPLE
 
 Build = Callable[..., Settings]
 
@@ -28,6 +30,16 @@ def materialize_all(raw_dir: Path, root: Path, *, expect_success: bool = True) -
         os.environ.update(saved)
     assert outcome.success is expect_success, outcome.failures
     return settings
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The shipped sample built once for the whole session (test_sample_build, test_headlines)."""
+    root = tmp_path_factory.mktemp("sample")
+    raw = root / "raw"
+    (raw / "samples").mkdir(parents=True)
+    shutil.copy2(SAMPLE, raw / "samples" / SAMPLE.name)
+    return materialize_all(raw, root)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from dagster_project.core.warehouse import publish
 from dagster_project.settings import PROJECT_ROOT, Settings
@@ -19,18 +18,14 @@ from tests.captures import SAMPLE
 from tests.e2e.conftest import Build, query
 
 MARKET_DATE = dt.date(2024, 10, 18)
-MARTS = ("dim_symbol", "fct_daily_movers", "fct_sector_daily", "fct_index_changes")
-
-
-@pytest.fixture(scope="module")
-def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    from tests.e2e.conftest import materialize_all
-
-    root = tmp_path_factory.mktemp("sample")
-    raw = root / "raw"
-    (raw / "samples").mkdir(parents=True)
-    shutil.copy2(SAMPLE, raw / "samples" / SAMPLE.name)
-    return materialize_all(raw, root)
+MARTS = (
+    "dim_symbol",
+    "fct_daily_movers",
+    "fct_sector_daily",
+    "fct_index_changes",
+    "fct_headlines",
+    "bridge_headline_symbol",
+)
 
 
 def test_thirty_symbols_on_the_sample_date(sample_build: Settings) -> None:

@@ -1,4 +1,4 @@
-"""Normalise: quotes, index levels and rejected lines from every capture not yet parsed."""
+"""Normalise: quotes, index levels, rejected lines and headlines of every capture not yet parsed."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,17 +13,18 @@ from dagster_project.core.normalise import CaptureSource, NormalisedFrames, norm
 from dagster_project.core.reference import read_index_codes
 from dagster_project.core.warehouse import connect, read_table, upsert_by_key
 from dagster_project.defs.landing.assets import CAPTURE_FILES
-from dagster_project.defs.metadata import markdown_table
+from dagster_project.defs.metadata import headline_items, markdown_list, markdown_table
 from dagster_project.defs.partitions import WORK_DB_POOL
 from dagster_project.defs.resources import MarketResource
 from dagster_project.settings import HOLIDAYS_SEED, INDEX_CODES_SEED
 
-NORMALISED_TABLES = ("captures", "quotes", "index_levels", "rejected_lines")
+NORMALISED_TABLES = ("captures", "quotes", "index_levels", "rejected_lines", "headlines")
 _DESCRIPTIONS = {
     "captures": "One row per parsed capture: format, page date, PSX session, reject reason.",
     "quotes": "One row per stock quote line of a capture (symbol, close, change, change %).",
     "index_levels": "One row per index line of a capture (index code, level, change, change %).",
     "rejected_lines": "Ticker-like lines that did not parse, with the reason.",
+    "headlines": "One row per distinct headline of a capture: the article's title and its stories.",
 }
 
 
@@ -70,7 +71,8 @@ def pending_sources(
 def normalised_captures(
     context: dg.AssetExecutionContext, market: MarketResource
 ) -> Iterator[dg.MaterializeResult[None]]:
-    """Parse every capture not yet normalised into quotes, index levels and rejected lines."""
+    """Parse every capture not yet normalised into quotes, index levels, rejected lines and
+    headlines."""
     settings = market.settings()
     with connect(settings.work_db) as con:
         files = read_table(con, "landing", "capture_files")
@@ -100,6 +102,8 @@ def normalised_captures(
             metadata["sample"] = dg.MetadataValue.md(
                 markdown_table(frame.select("sha256", "line_no", "line", "reason").head(20))
             )
+        if table == "headlines":
+            metadata["headlines"] = dg.MetadataValue.md(markdown_list(headline_items(frame)))
         yield dg.MaterializeResult(asset_key=["normalised", table], metadata=metadata)
 
 
@@ -111,5 +115,6 @@ def _store(con: duckdb.DuckDBPyConnection, frames: NormalisedFrames, *, keys: li
         ("quotes", frames.quotes),
         ("index_levels", frames.index_levels),
         ("rejected_lines", frames.rejected_lines),
+        ("headlines", frames.headlines),
     ):
         upsert_by_key(con, "normalised", table, frame, key="sha256", keys=keys)

@@ -1,4 +1,5 @@
-"""Metadata for the daily facts: row counts and the day's movers as Markdown tables in the UI."""
+"""Metadata for the daily facts: row counts, the day's movers as Markdown tables and its
+headlines as a Markdown list in the UI."""
 
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -6,7 +7,13 @@ from typing import Any
 import dagster as dg
 import duckdb
 
-from dagster_project.defs.metadata import query_markdown
+from dagster_project.defs.metadata import (
+    headline_items,
+    markdown_escape,
+    markdown_list,
+    query_frame,
+    query_markdown,
+)
 from dagster_project.settings import Settings
 
 _FACT_OUTPUTS = {
@@ -15,6 +22,8 @@ _FACT_OUTPUTS = {
     "marts__fct_index_changes": "fct_index_changes",
     "marts__fct_intraday_quotes": "fct_intraday_quotes",
     "marts__fct_intraday_index_levels": "fct_intraday_index_levels",
+    "marts__fct_headlines": "fct_headlines",
+    "marts__bridge_headline_symbol": "bridge_headline_symbol",
 }
 
 
@@ -40,7 +49,8 @@ def _fact_metadata(
             metadata[label] = dg.MetadataValue.md(
                 query_markdown(
                     con,
-                    f"select {rank} as rank, symbol, sector, close_price, change, change_pct "
+                    f"select {rank} as rank, symbol, sector, close_price, change, change_pct, "
+                    "headline "
                     f"from marts.fct_daily_movers where market_date = ? and {rank} <= 5 "
                     f"order by {rank}",
                     day,
@@ -55,7 +65,9 @@ def _fact_metadata(
                 day,
             )
         )
-    else:
+    elif table in _HEADLINE_METADATA:
+        metadata |= _HEADLINE_METADATA[table](con, latest)
+    elif table == "fct_sector_daily":
         metadata["sectors"] = dg.MetadataValue.md(
             query_markdown(
                 con,
@@ -65,6 +77,32 @@ def _fact_metadata(
             )
         )
     return metadata
+
+
+def _headlines(con: duckdb.DuckDBPyConnection, day: object) -> dict[str, Any]:
+    frame = query_frame(
+        con,
+        "select headline, headline_kind, section, news_source from marts.fct_headlines "
+        "where market_date = ? order by is_daily_value desc, position, headline",
+        [day],
+    )
+    return {"headlines": dg.MetadataValue.md(markdown_list(headline_items(frame)))}
+
+
+def _links(con: duckdb.DuckDBPyConnection, day: object) -> dict[str, Any]:
+    rows = con.execute(
+        "select symbol, match_kind, matched_text, headline from marts.bridge_headline_symbol "
+        "where market_date = ? order by symbol, headline",
+        [day],
+    ).fetchall()
+    items = [
+        f"**{symbol}** ({kind}: {markdown_escape(text)}): {markdown_escape(headline)}"
+        for symbol, kind, text, headline in rows
+    ]
+    return {"links": dg.MetadataValue.md(markdown_list(items))}
+
+
+_HEADLINE_METADATA = {"fct_headlines": _headlines, "bridge_headline_symbol": _links}
 
 
 def with_daily_metadata(

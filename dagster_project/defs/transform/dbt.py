@@ -173,7 +173,10 @@ def market_dbt_daily_facts(
     if config.full_refresh:
         args.append("--full-refresh")
     with _dbt_env(settings):
-        invocation = dbt.cli(args, context=context, target_path=settings.dbt_target_dir)
+        # A target dir of its own: the window vars change with every run and would otherwise
+        # spoil dbt's partial parsing for the base models' runs too.
+        target = settings.dbt_target_dir / "daily"
+        invocation = dbt.cli(args, context=context, target_path=target)
         yield from with_daily_metadata(invocation.stream(), settings=settings, dbt_vars=dbt_vars)
     if config.full_refresh and config.facts_fingerprint and invocation.is_successful():
         planning.write_facts_stamp(settings.state_dir, config.facts_fingerprint)
