@@ -16,6 +16,8 @@ import duckdb
 
 from dagster_project.core.errors import ConfigError, NoMarketDateError, WarehouseError
 from dagster_project.core.report_format import short_date
+from dagster_project.core.report_headlines import Headline, day_headlines, mover_headlines
+from dagster_project.core.report_intraday import IntradayPoint, intraday_levels
 
 #: Indices shown first, in this order; any other index code follows A to Z.
 INDEX_ORDER = ("KSE100", "KSE30", "KMI30", "ALLSHR", "BR100", "BR30")
@@ -31,6 +33,8 @@ class IndexDay:
     change_pct: Decimal
     prev_level: Decimal
     history: tuple[tuple[dt.date, Decimal], ...]
+    intraday: tuple[IntradayPoint, ...] = ()
+    """Its level at each timed capture of the session, when there are two or more."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,10 @@ class Quote:
     change_pct: Decimal
     gainer_rank: int | None
     loser_rank: int | None
+    headline_id: str | None = None
+    headline: str | None = None
+    """The symbol's most relevant headline of the day (or the evening before), if any."""
+    headline_match: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +120,8 @@ class DayReport:
     breadth: Breadth
     audit: CaptureAudit
     top_n: int
+    headlines: tuple[Headline, ...] | None = None
+    """The day's distinct headlines; None when the warehouse predates the headline marts."""
 
     @property
     def gainers(self) -> tuple[Quote, ...]:
@@ -177,8 +187,11 @@ def _indices(con: duckdb.DuckDBPyConnection, day: dt.date, sessions: int) -> tup
     )
     order = {code: position for position, code in enumerate(INDEX_ORDER)}
     rows.sort(key=lambda row: (order.get(row[0], len(order)), row[0]))
+    intraday = intraday_levels(con, day)
     return tuple(
-        IndexDay(code, level, change, pct, prev, tuple(history.get(code, [])))
+        IndexDay(
+            code, level, change, pct, prev, tuple(history.get(code, [])), intraday.get(code, ())
+        )
         for code, level, change, pct, prev in rows
     )
 
@@ -238,14 +251,16 @@ def read_day(
         "coalesce(sum(unchanged), 0) from marts.fct_sector_daily where market_date = ?",
         [day],
     )[0]
+    links = mover_headlines(con, day)
     return DayReport(
         market_date=day,
         indices=_indices(con, day, sessions),
-        quotes=tuple(Quote(*row) for row in quotes),
+        quotes=tuple(Quote(*row, *links.get(row[0], (None, None, None))) for row in quotes),
         sectors=tuple(SectorDay(*row) for row in sectors),
         breadth=Breadth(*(int(value) for value in breadth)),
         audit=_audit(con, day),
         top_n=top_n,
+        headlines=day_headlines(con, day),
     )
 
 

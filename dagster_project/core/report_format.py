@@ -34,6 +34,24 @@ def karachi_time(moment: dt.datetime) -> str:
     return f"{local.day} {local:%b %Y, %H:%M} PKT"
 
 
+def clock(moment: dt.datetime) -> str:
+    """``14:05``: the Pakistan time of day of a capture."""
+    return f"{moment.astimezone(PKT):%H:%M}"
+
+
+def level(value: Decimal) -> str:
+    """An index level in few characters: ``85,250`` for 85250.00, ``85,585.30``."""
+    return f"{value:,.2f}".removesuffix(".00")
+
+
+def byline(section: str | None, source: str | None, published_at: dt.datetime | None) -> str:
+    """``World · Reuters · published 18 Oct 2024, 20:37 PKT``: as much as an article shows."""
+    parts = [part for part in (section, source) if part]
+    if published_at is not None:
+        parts.append(f"published {karachi_time(published_at)}")
+    return " · ".join(parts)
+
+
 def price(value: Decimal) -> str:
     """A PKR price or an index level: ``85,250.00``."""
     return f"{value:,.2f}"

@@ -9,9 +9,11 @@ from html import escape
 from dagster_project.core.report_data import CaptureRow, DayReport, IndexDay, Quote
 from dagster_project.core.report_format import (
     arrow,
+    clock,
     day_month,
     direction,
     karachi_time,
+    level,
     long_date,
     percent,
     plural,
@@ -20,12 +22,14 @@ from dagster_project.core.report_format import (
     short_date,
     signed,
 )
+from dagster_project.core.report_headlines_html import headlines_section
 from dagster_project.core.report_style import CSS
 from dagster_project.core.report_svg import (
     DOWN_COLOUR,
     FLAT_COLOUR,
     TREEMAP_SCALE,
     UP_COLOUR,
+    intraday_sparkline,
     mover_bars,
     sparkline,
     tile_colour,
@@ -52,6 +56,14 @@ def _card(index: IndexDay) -> str:
         chart = (
             f'<p class="nohist">No trend line yet: {plural(len(index.history), "session")} '
             "captured.</p>"
+        )
+    if line := intraday_sparkline(index):
+        opening, latest = index.intraday[0], index.intraday[-1]
+        chart += (
+            f'<div class="intraday" data-intraday="{escape(index.index_code)}">{line}'
+            f'<p class="nohist">Intraday, {len(index.intraday)} captures: '
+            f"{clock(opening.captured_at)} {level(opening.level)} → {clock(latest.captured_at)} "
+            f"{level(latest.level)} PKT</p></div>"
         )
     return (
         f'<article class="card {direction(index.change)}" data-index="{escape(index.index_code)}">'
@@ -241,6 +253,7 @@ def render_html(day: DayReport, *, generated_at: dt.datetime, warehouse_name: st
         f'<section class="cards" aria-label="Indices">{cards}</section>'
         f'<section class="two">{_breadth(day)}{_audit(day)}</section>'
         f'<section class="two">{_movers("Top gainers", day.gainers, "gainers", scale)}'
-        f"{_movers('Top losers', day.losers, 'losers', scale)}</section>{_sectors(day)}</main>"
+        f"{_movers('Top losers', day.losers, 'losers', scale)}</section>"
+        f"{headlines_section(day)}{_sectors(day)}</main>"
         f"{_footer(day, generated_at=generated_at, warehouse_name=warehouse_name)}</body></html>\n"
     )

@@ -24,6 +24,12 @@ p{margin:0}.sub,.note,.prev,.nohist,footer{color:var(--muted)}.sub{margin-bottom
 .level{font-size:26px;font-weight:700;margin:2px 0}.move{font-weight:600}
 .spark{display:block;width:100%;max-width:220px;height:44px;margin-top:8px}
 .nohist{font-size:12px;margin-top:8px}
+div.intraday{margin-top:6px;border-top:1px dashed var(--line)}
+.headlines{margin:8px 0 0;padding-left:22px}.headlines li{margin:0 0 6px}
+.headlines .kind{font-size:11px;text-transform:uppercase;color:var(--muted);margin-right:2px}
+.headlines li[data-kind="article"] .hl{font-weight:600}.by{font-size:13px;color:var(--muted)}
+.tag{display:inline-block;font-size:12px;font-weight:600;border:1px solid var(--line);
+border-radius:10px;padding:0 7px;margin-left:6px;white-space:nowrap}
 .breadth{display:flex;height:30px;border-radius:6px;overflow:hidden;margin:6px 0 10px}
 .breadth span{display:flex;align-items:center;justify-content:center;color:#fff;font-weight:700;
 min-width:0;overflow:hidden;font-size:13px}
@@ -34,6 +40,7 @@ svg text{font-family:inherit}svg.bars,svg.treemap{display:block;width:100%;heigh
 .scroll{overflow-x:auto}svg.bars{min-width:400px}svg.treemap{min-width:640px}
 .b-sym{font-size:14px;font-weight:700;fill:var(--ink)}.b-pct{font-size:13px;font-weight:700}
 .b-num{font-size:13px;fill:var(--ink)}.b-head{font-size:11px;fill:var(--muted)}
+.b-news{font-size:12px;font-style:italic;fill:var(--muted)}
 .t-name{font-size:12.5px;font-weight:600}.t-pct{font-size:15px;font-weight:700}
 .t-ad{font-size:12px}
 .scale{display:flex;align-items:center;gap:8px;font-size:12px;color:var(--muted);margin:8px 0}

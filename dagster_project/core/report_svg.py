@@ -1,4 +1,4 @@
-"""The report's charts as inline SVG: mover bars, a sector treemap and index sparklines.
+"""The report's charts as inline SVG: mover bars, a sector treemap, index and intraday sparklines.
 
 Hand-written SVG instead of a JavaScript charting library: the charts are simple shapes, the
 numbers stay real text in the page (selectable, searchable, testable), and the report needs no
@@ -17,13 +17,16 @@ from dagster_project.core.report_format import (
     DOWN,
     FLAT,
     UP,
+    clock,
     day_month,
+    level,
     percent,
     plural,
     price,
     sector_label,
     signed,
 )
+from dagster_project.core.report_intraday import low_high
 
 UP_COLOUR = "#0a7a36"  # 5.5:1 on white
 DOWN_COLOUR = "#c0182b"  # 6.2:1 on white
@@ -170,20 +173,27 @@ def treemap(sectors: Sequence[SectorDay], members: Mapping[str, Sequence[Quote]]
 
 
 def mover_bars(quotes: Sequence[Quote], *, scale: Decimal, kind: str) -> str:
-    """Horizontal bars of % change, one row per symbol, with close and change printed beside."""
-    row_height, top, width = 30, 24, 500
+    """Horizontal bars of % change, one row per symbol, with close and change printed beside,
+    and the symbol's headline of the day under its row when it has one."""
+    row_height, news_height, width = 30, 16, 500
     bar_x, bar_room = 74, 230
-    height = top + row_height * len(quotes) + 4
     rows = [
         f'<text x="440" y="14" class="b-head" text-anchor="end">Close (PKR)</text>'
         f'<text x="{width}" y="14" class="b-head" text-anchor="end">Change</text>'
     ]
-    for position, quote in enumerate(quotes):
-        y = top + row_height * position
+    y = 24
+    for quote in quotes:
         length = max(float(abs(quote.change_pct) / scale) * bar_room, 2.0) if scale else 2.0
         tip = f"{quote.symbol} · {quote.company_name or 'company not in the seed'} · " + (
             sector_label(quote.sector)
         )
+        news = ""
+        if quote.headline:
+            tip += f" · in the news: {quote.headline}"
+            news = (
+                f'<text x="{bar_x}" y="{y + 38}" class="b-news headline">'
+                f"{escape(_fit(quote.headline, 66))}</text>"
+            )
         rows.append(
             f'<g class="mover" data-symbol="{escape(quote.symbol)}" data-kind="{kind}">'
             f"<title>{escape(tip)}</title>"
@@ -195,11 +205,47 @@ def mover_bars(quotes: Sequence[Quote], *, scale: Decimal, kind: str) -> str:
             f'<text x="440" y="{y + 19}" class="b-num close" text-anchor="end">'
             f"{price(quote.close_price)}</text>"
             f'<text x="{width}" y="{y + 19}" class="b-num chg" text-anchor="end" '
-            f'fill="{colour(quote.change)}">{signed(quote.change)}</text></g>'
+            f'fill="{colour(quote.change)}">{signed(quote.change)}</text>{news}</g>'
         )
+        y += row_height + (news_height if news else 0)
+    height = y + 4
     return (
         f'<svg class="bars" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="Top {kind} by percentage change">{"".join(rows)}</svg>'
+    )
+
+
+def _spark(
+    shares: Sequence[float], levels: Sequence[float], *, tip: str, end: str, kind: str
+) -> str:
+    """A small line of ``levels`` at ``shares`` (0 to 1) of the width, its last point in ``end``."""
+    width, height, pad = 160.0, 40.0, 4.0
+    low, high = min(levels), max(levels)
+    span = high - low
+    xy = [
+        (
+            pad + share * (width - 2 * pad),
+            height - pad - (value - low) / span * (height - 2 * pad) if span else height / 2,
+        )
+        for share, value in zip(shares, levels, strict=True)
+    ]
+    line = " ".join(f"{_num(x)},{_num(y)}" for x, y in xy)
+    area = (
+        f"M{_num(pad)},{_num(height)} L{line.replace(' ', ' L')} L{_num(xy[-1][0])},{_num(height)}Z"
+    )
+    dots = (
+        "".join(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="1.5" fill="#57606a"/>' for x, y in xy)
+        if kind == "intraday"
+        else ""
+    )
+    end_x, end_y = xy[-1]
+    return (
+        f'<svg class="spark {kind}" viewBox="0 0 {_num(width)} {_num(height)}" role="img" '
+        f'aria-label="{escape(tip)}"><title>{escape(tip)}</title>'
+        f'<path d="{area}" fill="#57606a" fill-opacity="0.08"/>'
+        f'<polyline points="{line}" fill="none" stroke="#57606a" stroke-width="1.5" '
+        f'stroke-linejoin="round"/>{dots}'
+        f'<circle cx="{_num(end_x)}" cy="{_num(end_y)}" r="3" fill="{end}"/></svg>'
     )
 
 
@@ -208,32 +254,36 @@ def sparkline(index: IndexDay) -> str:
     points: Sequence[tuple[dt.date, Decimal]] = index.history
     if len(points) < 2:
         return ""
-    width, height, pad = 160.0, 40.0, 4.0
-    levels_exact = [level for _, level in points]
-    levels = [float(level) for level in levels_exact]
-    low, high = min(levels), max(levels)
-    span = (high - low) or 1.0
-    step = (width - 2 * pad) / (len(levels) - 1)
-    xy = [
-        (pad + step * i, height - pad - (level - low) / span * (height - 2 * pad))
-        for i, level in enumerate(levels)
-    ]
-    line = " ".join(f"{_num(x)},{_num(y)}" for x, y in xy)
-    area = (
-        f"M{_num(pad)},{_num(height)} L{line.replace(' ', ' L')} L{_num(xy[-1][0])},{_num(height)}Z"
-    )
+    levels_exact = [value for _, value in points]
     first, last = points[0], points[-1]
     tip = (
         f"{index.index_code} over {len(points)} sessions: {day_month(first[0])} "
         f"{price(first[1])} → {day_month(last[0])} {price(last[1])}; "
         f"low {price(min(levels_exact))}, high {price(max(levels_exact))}"
     )
-    end_x, end_y = xy[-1]
-    return (
-        f'<svg class="spark" viewBox="0 0 {_num(width)} {_num(height)}" role="img" '
-        f'aria-label="{escape(tip)}"><title>{escape(tip)}</title>'
-        f'<path d="{area}" fill="#57606a" fill-opacity="0.08"/>'
-        f'<polyline points="{line}" fill="none" stroke="#57606a" stroke-width="1.5" '
-        f'stroke-linejoin="round"/>'
-        f'<circle cx="{_num(end_x)}" cy="{_num(end_y)}" r="3" fill="{colour(index.change)}"/></svg>'
+    shares = [position / (len(points) - 1) for position in range(len(points))]
+    levels = [float(value) for value in levels_exact]
+    return _spark(shares, levels, tip=tip, end=colour(index.change), kind="trend")
+
+
+def intraday_sparkline(index: IndexDay) -> str:
+    """The index level at each capture of the session, placed by time; empty under two captures."""
+    points = index.intraday
+    if len(points) < 2:
+        return ""
+    times = [point.captured_at.timestamp() for point in points]
+    total = times[-1] - times[0]
+    shares = [
+        (moment - times[0]) / total if total else position / (len(points) - 1)
+        for position, moment in enumerate(times)
+    ]
+    low, high = low_high(points)
+    steps = " → ".join(f"{clock(point.captured_at)} {level(point.level)}" for point in points)
+    tip = (
+        f"{index.index_code} through the session, {plural(len(points), 'capture')}: {steps}; "
+        f"low {level(low.level)} at {clock(low.captured_at)}, "
+        f"high {level(high.level)} at {clock(high.captured_at)} (Pakistan time)"
     )
+    levels = [float(point.level) for point in points]
+    end = colour(points[-1].level - index.prev_level)
+    return _spark(shares, levels, tip=tip, end=end, kind="intraday")

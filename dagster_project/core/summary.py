@@ -17,7 +17,10 @@ from dagster_project.core.report_format import (
     FLAT,
     UP,
     arrow,
+    byline,
+    clock,
     direction,
+    level,
     percent,
     plural,
     price,
@@ -25,6 +28,7 @@ from dagster_project.core.report_format import (
     short_date,
     signed,
 )
+from dagster_project.core.report_intraday import low_high
 
 WIDTH = 80
 STYLES = {"up": "bold green", "down": "bold red", "flat": "dim"}
@@ -58,10 +62,44 @@ def _indices(indices: Sequence[IndexDay]) -> Table:
             _coloured(percent(index.change_pct), index.change_pct),
             price(index.prev_level),
             Text(trend, style=STYLES[direction(index.change)].removeprefix("bold "))
-            if (trend := spark([level for _, level in index.history[-20:]]))
+            if (trend := spark([value for _, value in index.history[-20:]]))
             else Text("—", style="dim"),
         )
     return table
+
+
+def intraday_line(index: IndexDay, *, width: int = WIDTH) -> str:
+    """``KSE100 intraday: 11:00 85,410 → 14:00 85,300 → 16:10 85,250 (3 captures)``; when every
+    capture does not fit, the first and the last with a spark line between them (and the low and
+    the high when they fit too)."""
+    points = index.intraday
+    if len(points) < 2:
+        return ""
+    head = f"{index.index_code} intraday: "
+    count = f"({plural(len(points), 'capture')})"
+    line = head + " → ".join(f"{clock(p.captured_at)} {level(p.level)}" for p in points)
+    if len(line) + 1 + len(count) <= width:
+        return f"{line} {count}"
+    first, last = points[0], points[-1]
+    line = (
+        f"{head}{clock(first.captured_at)} {level(first.level)} "
+        f"{spark([p.level for p in points])} {clock(last.captured_at)} {level(last.level)}"
+    )
+    low, high = low_high(points)
+    extremes = f"{count[:-1]}, low {level(low.level)}, high {level(high.level)})"
+    return f"{line} {extremes if len(line) + 1 + len(extremes) <= width else count}"
+
+
+def _intraday(indices: Sequence[IndexDay]) -> Text:
+    lines = [(index, line) for index in indices if (line := intraday_line(index))]
+    text = Text()
+    for number, (index, line) in enumerate(lines):
+        code, rest = line.split(" ", 1)
+        text.append(("\n" if number else "") + code, style="bold")
+        text.append(
+            " " + rest, style=STYLES[direction(index.intraday[-1].level - index.prev_level)]
+        )
+    return text
 
 
 def _movers(title: str, quotes: Sequence[Quote]) -> Table:
@@ -124,6 +162,50 @@ def _breadth(day: DayReport) -> Text:
     return line
 
 
+def _in_the_news(day: DayReport) -> Group | None:
+    """The top movers' headlines, each beside its symbol and move."""
+    movers = [quote for quote in (*day.gainers, *day.losers) if quote.headline]
+    if not movers:
+        return None
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, justify="right")
+    table.add_column(ratio=1)
+    for quote in movers:
+        table.add_row(
+            Text(quote.symbol, style="bold"),
+            _coloured(f"{arrow(quote.change_pct)} {percent(quote.change_pct)}", quote.change_pct),
+            quote.headline,
+        )
+    return Group(Text("Top movers in the news", style="bold"), table)
+
+
+def _headlines(day: DayReport) -> RenderableType | None:
+    """The day's headlines, the article first, each with the symbols it names."""
+    if day.headlines is None:
+        return None
+    title = Text("Headlines", style="bold")
+    if not day.headlines:
+        return Text.assemble(title, ("  none captured for this session", "dim"))
+    moves = {quote.symbol: quote.change_pct for quote in day.quotes}
+    moves |= {index.index_code: index.change_pct for index in day.indices}
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1)
+    for headline in day.headlines:
+        text = Text(headline.headline, style="bold" if headline.is_article else "")
+        by = byline(headline.section, headline.news_source, headline.published_at)
+        if headline.is_article and by:
+            text.append(f" — {by}", style="dim")
+        for link in headline.links:
+            move = moves.get(link.symbol)
+            text.append(f"  {link.symbol}", style="bold cyan")
+            if move is not None:
+                text.append(f" {arrow(move)} {percent(move)}", style=STYLES[direction(move)])
+        table.add_row("▸" if headline.is_article else "•", text)
+    return Group(title, table)
+
+
 def _audit(day: DayReport) -> Text:
     audit = day.audit
     parts = [
@@ -156,8 +238,19 @@ def summary(day: DayReport) -> RenderableType:
         f"{plural(len(day.indices), 'index', 'indices')} from the Business Recorder ticker",
         style="dim",
     )
-    parts = (_breadth(day), _indices(day.indices), movers, _sectors(day), _audit(day))
-    return Group(title, *(item for part in parts for item in ("", part)))
+    indices: RenderableType = _indices(day.indices)
+    if intraday := _intraday(day.indices):
+        indices = Group(indices, intraday)
+    parts = (
+        _breadth(day),
+        indices,
+        movers,
+        _in_the_news(day),
+        _headlines(day),
+        _sectors(day),
+        _audit(day),
+    )
+    return Group(title, *(item for part in parts if part is not None for item in ("", part)))
 
 
 def print_summary(day: DayReport, console: Console | None = None) -> None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
@@ -22,63 +20,12 @@ from dagster_project.core.report_format import percent, short_date, signed
 from dagster_project.core.report_svg import squarify, tile_colour
 from dagster_project.defs.report.assets import market_report
 from dagster_project.defs.resources import MarketResource
-from tests.captures import SAMPLE, index_line, page, stock_line, write
-from tests.support import build_with_cli
-
-PKT = dt.timezone(dt.timedelta(hours=5))
-OCT_18 = dt.date(2024, 10, 18)
-#: KSE100 over the three sessions before the sample; 17 Oct closes at the sample's previous level.
-KSE100_BEFORE = {
-    dt.date(2024, 10, 15): ("85900", "310.5"),
-    dt.date(2024, 10, 16): ("86100", "200"),
-    dt.date(2024, 10, 17): ("85585.3", "-514.7"),
-}
-_STOCK = re.compile(r"^(\S+) ([\d,]+\.\d\d) .*?(-?[\d.]+) \(")
-
-
-def history_page(day: dt.date, step: int) -> str:
-    """A capture of an earlier session: the sample's symbols at other prices, other index levels."""
-    lines = []
-    for position, line in enumerate(SAMPLE.read_text(encoding="utf-8").splitlines()):
-        if "▲" not in line and "▼" not in line:
-            break
-        match = _STOCK.match(line)
-        assert match, line
-        close = Decimal(match.group(2).replace(",", "")) * (1 + Decimal(step) / 100)
-        change = (close * Decimal((position + step) % 5 - 2) / 100).quantize(Decimal("0.01"))
-        lines.append(stock_line(match.group(1), f"{close:.2f}", f"{change}"))
-    level, move = KSE100_BEFORE[day]
-    lines.append(index_line("KSE100", level, move))
-    lines.append(index_line("KSE30", str(26900 + 10 * step), "12"))
-    return page(day, lines)
-
-
-def build_warehouse(raw: Path, warehouse: Path) -> Path:
-    """``market-snapshots build`` into a temporary warehouse, as a user runs it."""
-    return build_with_cli(raw, warehouse)
+from tests.core.report_warehouse import KSE100_BEFORE, OCT_18, PRL_HEADLINE, query
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample (18 Oct 2024) plus captures of 15, 16 and 17 Oct, so indices have a history."""
-    root = tmp_path_factory.mktemp("report")
-    raw = root / "raw"
-    raw.mkdir()
-    shutil.copy2(SAMPLE, raw / SAMPLE.name)
-    for step, day in enumerate(sorted(KSE100_BEFORE), start=1):
-        at = dt.datetime.combine(day, dt.time(16, 5), tzinfo=PKT)
-        write(raw / f"history-{day}.txt", history_page(day, step), captured_at=at)
-    return build_warehouse(raw, root / "wh" / "market.duckdb")
-
-
-def query(
-    warehouse: Path, sql: str, params: list[object] | None = None
-) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+def warehouse(report_warehouse: Path) -> Path:
+    return report_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +41,8 @@ def test_the_facts_equal_the_marts(warehouse: Path, day: DayReport) -> None:
     quotes = query(
         warehouse,
         "select symbol, company_name, sector, close_price, change, change_pct, gainer_rank, "
-        "loser_rank from marts.fct_daily_movers where market_date = ? order by symbol",
+        "loser_rank, headline_id, headline, headline_match from marts.fct_daily_movers "
+        "where market_date = ? order by symbol",
         [OCT_18],
     )
     assert [tuple(getattr(q, f) for f in q.__slots__) for q in day.quotes] == quotes
@@ -184,6 +132,9 @@ def test_the_page_shows_the_marts_numbers(warehouse: Path) -> None:
     assert "-5.87%" in _text(doc, 'tr[data-sector="REFINERY"]')  # -5.8650 rounds half up
     assert "Generated 18 Oct 2024, 17:00 PKT" in _text(doc, "footer")
     assert "brecorder_2024-10-18_ticker.txt" in _text(doc, "footer")
+    assert doc.css_first(".intraday") is None
+    assert _text(doc, '.mover[data-symbol="PRL"] .headline') == PRL_HEADLINE
+    assert doc.css_first('.mover[data-symbol="HUBC"] .headline') is None
 
 
 def test_the_page_is_self_contained(warehouse: Path) -> None:
@@ -255,6 +206,13 @@ def test_summary_command_prints_the_day(
     out = capsys.readouterr().out
     assert "PSX market report — Fri 18 Oct 2024" in out
     assert "85,250.00" in out and "+5.06%" in out and "-9.62%" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "Headlines" in out and "intraday" not in out
+    assert any(line.startswith("PRL") and "▼ -9.62%" in line for line in out.splitlines())
+    assert "July-September: Pakistan Refinery sustains" in out
+    assert _run(["summary", "--warehouse", str(warehouse), "--date", "2024-10-17"]) == 0
+    out = capsys.readouterr().out
+    assert "KSE100 intraday: 11:00 85,900 → 14:00 85,700 → 16:05 85,585.30 (3 captures)" in out
     assert max(len(line) for line in out.splitlines()) <= 80
 
 

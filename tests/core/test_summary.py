@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -16,10 +17,15 @@ from dagster_project.core.report_data import (
     Quote,
     SectorDay,
 )
-from dagster_project.core.summary import print_summary, spark, summary
+from dagster_project.core.report_headlines import Headline, HeadlineLink
+from dagster_project.core.report_intraday import IntradayPoint
+from dagster_project.core.summary import intraday_line, print_summary, spark, summary
 
 D = Decimal
 OCT_18 = dt.date(2024, 10, 18)
+PKT = dt.timezone(dt.timedelta(hours=5))
+PRL_HEADLINE = "July-September: Pakistan Refinery sustains Rs2.4bn in losses"
+KSE_HEADLINE = "KSE-100 closes 335 points lower as profit-taking persists"
 
 
 def quote(symbol: str, sector: str, close: str, change: str, pct: str, rank: int) -> Quote:
@@ -81,6 +87,63 @@ def a_day(*, with_gainers: bool = True) -> DayReport:
     )
 
 
+def at(hour: int, minute: int) -> dt.datetime:
+    return dt.datetime.combine(OCT_18, dt.time(hour, minute), tzinfo=PKT)
+
+
+def intraday(*levels: tuple[int, int, str]) -> tuple[IntradayPoint, ...]:
+    return tuple(
+        IntradayPoint(at(hour, minute), D(level), "open", number == len(levels) - 1)
+        for number, (hour, minute, level) in enumerate(levels)
+    )
+
+
+def a_session(day: DayReport) -> DayReport:
+    """The day with three timed captures of KSE100, PRL's headline and the day's headlines."""
+    kse100, *others = day.indices
+    kse100 = dataclasses.replace(
+        kse100, intraday=intraday((11, 0, "85410"), (14, 0, "85300"), (16, 10, "85250"))
+    )
+    quotes = tuple(
+        dataclasses.replace(q, headline_id="h9", headline=PRL_HEADLINE, headline_match="alias")
+        if q.symbol == "PRL"
+        else q
+        for q in day.quotes
+    )
+    headlines = (
+        Headline(
+            "h0",
+            "Growing North Korea support for Russia ‘very worrying’",
+            "article",
+            "World",
+            "Reuters",
+            dt.datetime(2024, 10, 18, 15, 37, tzinfo=dt.UTC),
+            1,
+        ),
+        Headline(
+            "h6",
+            KSE_HEADLINE,
+            "story",
+            None,
+            None,
+            None,
+            1,
+            (HeadlineLink("KSE100", True, "alias"),),
+        ),
+        Headline(
+            "h9",
+            PRL_HEADLINE,
+            "story",
+            None,
+            None,
+            None,
+            1,
+            (HeadlineLink("PRL", False, "company_name"),),
+        ),
+    )
+    return dataclasses.replace(day, indices=(kse100, *others), quotes=quotes, headlines=headlines)
+
+
 def render(day: DayReport, *, width: int = 120) -> tuple[Console, str]:
     console = Console(width=width, record=True, force_terminal=True, color_system="truecolor")
     print_summary(day, console)
@@ -122,3 +185,48 @@ def test_spark_draws_levels_oldest_first() -> None:
     assert spark([D(1)]) == ""
     _, text = render(a_day())
     assert "█▄▁" in text
+
+
+def test_the_intraday_line_of_each_index_with_two_captures_or_more() -> None:
+    _, text = render(a_session(a_day()))
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "KSE100 intraday: 11:00 85,410 → 14:00 85,300 → 16:10 85,250 (3 captures)" in text
+    assert "BR100 intraday" not in text
+    _, without = render(a_day())
+    assert "intraday" not in without
+
+
+def test_a_long_session_shows_its_ends_low_and_high() -> None:
+    kse100 = a_day().indices[0]
+    minutes = [9 * 60 + 30 + 30 * n for n in range(12)]
+    levels = [(m // 60, m % 60, str(85000 + (n % 5) * 100)) for n, m in enumerate(minutes)]
+    long = dataclasses.replace(kse100, intraday=intraday(*levels))
+    assert intraday_line(long) == (
+        "KSE100 intraday: 09:30 85,000 ▁▃▅▆█▁▃▅▆█▁▃ 15:00 85,100 (12 captures)"
+    )
+    assert intraday_line(long, width=100) == (
+        "KSE100 intraday: 09:30 85,000 ▁▃▅▆█▁▃▅▆█▁▃ 15:00 85,100 (12 captures, "
+        "low 85,000, high 85,400)"
+    )
+    one = dataclasses.replace(kse100, intraday=intraday((11, 0, "85410")))
+    assert intraday_line(one) == ""
+
+
+def test_movers_show_their_headline_and_the_day_its_headlines() -> None:
+    _, text = render(a_session(a_day()))
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    beside = [line for line in lines if line.startswith("PRL ")]
+    assert beside and "▼ -9.62%" in beside[0] and "July-September: Pakistan" in beside[0]
+    start = lines.index("Headlines")
+    listed = " ".join(" ".join(lines[start + 1 : start + 6]).split())
+    assert listed.index("Growing North Korea") < listed.index("KSE-100 closes")
+    assert "World · Reuters · published 18 Oct 2024, 20:37 PKT" in listed
+    assert "KSE100 ▼ -0.39%" in listed and "PRL ▼ -9.62%" in listed
+
+
+def test_a_warehouse_without_headlines_has_no_headlines_section() -> None:
+    _, text = render(a_day())
+    assert "Headlines" not in text and "in the news" not in text
+    _, empty = render(dataclasses.replace(a_day(), headlines=()))
+    assert "Headlines  none captured for this session" in empty

@@ -1,0 +1,15 @@
+"""Fixtures shared by the report tests (test_report, test_report_headlines)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.core.report_warehouse import build_report_warehouse
+
+
+@pytest.fixture(scope="session")
+def report_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real build for every report test: the sample and the sessions before it."""
+    return build_report_warehouse(tmp_path_factory.mktemp("report"))
