@@ -37,6 +37,8 @@ MARTS = (
     "fct_index_changes",
     "fct_intraday_quotes",
     "fct_intraday_index_levels",
+    "fct_headlines",
+    "bridge_headline_symbol",
 )
 LATEST = ("latest_daily_movers", "latest_sector_daily", "latest_index_changes")
 AUDIT = ("captures", "rejected_lines")
