@@ -5,10 +5,13 @@ the capture loaded for every market date and the other captures of its session w
 time; the facts record the captures they were built from (the daily facts the loaded one, the
 intraday facts every timed one). A market date is affected when the two differ (a new or better
 capture arrived, or one disappeared), so adding one day rebuilds one day however long the history.
+The market date after an affected one is affected too: its movers may carry a headline of the
+evening before (a capture of the previous session taken after its close).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
 import duckdb
@@ -62,7 +65,20 @@ def affected_market_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
         order by 1
         """
     ).fetchall()
-    return [row[0] for row in rows]
+    return _with_next_dates(con, [row[0] for row in rows])
+
+
+def _with_next_dates(con: duckdb.DuckDBPyConnection, dates: list[dt.date]) -> list[dt.date]:
+    """``dates`` and, for each, the next market date with a loaded capture, oldest first."""
+    if not dates:
+        return dates
+    loaded = all_market_dates(con)
+    following = {
+        loaded[index]
+        for index in (bisect.bisect_right(loaded, day) for day in dates)
+        if index < len(loaded)
+    }
+    return sorted(set(dates) | following)
 
 
 def all_market_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
