@@ -19,9 +19,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Literal
-from zoneinfo import ZoneInfo
 
-PKT = ZoneInfo("Asia/Karachi")
+from dagster_project.core.market_time import PKT
 
 DatedBy = Literal["page", "sidecar", "file_name", "file_time"]
 CapturedAtSource = Literal["sidecar", "file_name", "file_time", "unknown"]

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.core.errors import WarehouseError
+from dagster_project.core.sql import ident, literal
 
 EXPORT_SCHEMAS = ("marts", "audit")
 PARTITION_COLUMN = "market_year"
@@ -60,32 +61,24 @@ class ExportResult:
     relations: list[ExportedRelation]
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _copy_table(
     con: duckdb.DuckDBPyConnection, schema: str, table: str, out_dir: Path
 ) -> ExportedRelation:
     relative = f"{schema}/{table}"
     target = out_dir / schema / table
-    source = f"{_ident(schema)}.{_ident(table)}"
+    source = f"{ident(schema)}.{ident(table)}"
     count = con.execute(f"select count(*) from {source}").fetchall()[0][0]
     target.mkdir(parents=True)
     if table not in PARTITIONED_BY_YEAR:
         con.execute(
             f"copy (select * from {source} order by all) to "
-            f"{_literal(str(target / 'data.parquet'))} (format parquet, compression zstd)"
+            f"{literal(str(target / 'data.parquet'))} (format parquet, compression zstd)"
         )
         return ExportedRelation(schema, table, "table", int(count), f"{relative}/data.parquet")
     if count:
         con.execute(
             f"copy (select *, year(market_date) as {PARTITION_COLUMN} from {source} "
-            f"order by all) to {_literal(str(target))} "
+            f"order by all) to {literal(str(target))} "
             f"(format parquet, partition_by ({PARTITION_COLUMN}), compression zstd)"
         )
     else:
@@ -93,28 +86,28 @@ def _copy_table(
         (target / f"{PARTITION_COLUMN}=0").mkdir()
         con.execute(
             f"copy (select * from {source}) to "
-            f"{_literal(str(target / f'{PARTITION_COLUMN}=0' / 'data.parquet'))} (format parquet)"
+            f"{literal(str(target / f'{PARTITION_COLUMN}=0' / 'data.parquet'))} (format parquet)"
         )
     location = f"{relative}/{PARTITION_COLUMN}=*/*.parquet"
     return ExportedRelation(schema, table, "table", int(count), location)
 
 
 def _view_sql(relation: ExportedRelation) -> str:
-    name = f"{_ident(relation.schema)}.{_ident(relation.name)}"
+    name = f"{ident(relation.schema)}.{ident(relation.name)}"
     if relation.name in PARTITIONED_BY_YEAR:
         return (
             f"create or replace view {name} as select * exclude ({PARTITION_COLUMN}) "
-            f"from read_parquet({_literal(relation.location)}, hive_partitioning = true);"
+            f"from read_parquet({literal(relation.location)}, hive_partitioning = true);"
         )
     return (
         f"create or replace view {name} as select * "
-        f"from read_parquet({_literal(relation.location)});"
+        f"from read_parquet({literal(relation.location)});"
     )
 
 
 def _comment_sql(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> list[str]:
     statements = []
-    relation = f"{_ident(schema)}.{_ident(name)}"
+    relation = f"{ident(schema)}.{ident(name)}"
     comment = con.execute(
         "select comment from duckdb_tables() where schema_name = ? and table_name = ? "
         "union all "
@@ -122,7 +115,7 @@ def _comment_sql(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> list
         [schema, name, schema, name],
     ).fetchall()
     if comment and comment[0][0]:
-        statements.append(f"comment on view {relation} is {_literal(comment[0][0])};")
+        statements.append(f"comment on view {relation} is {literal(comment[0][0])};")
     columns = con.execute(
         "select column_name, comment from duckdb_columns() "
         "where schema_name = ? and table_name = ? and comment is not null and comment <> '' "
@@ -130,7 +123,7 @@ def _comment_sql(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> list
         [schema, name],
     ).fetchall()
     statements.extend(
-        f"comment on column {relation}.{_ident(column)} is {_literal(text)};"
+        f"comment on column {relation}.{ident(column)} is {literal(text)};"
         for column, text in columns
     )
     return statements
@@ -149,7 +142,7 @@ def _write_sql(
         "",
     ]
     for schema in sorted({relation.schema for relation in relations}):
-        lines.append(f"create schema if not exists {_ident(schema)};")
+        lines.append(f"create schema if not exists {ident(schema)};")
     for relation in relations:
         lines.append(_view_sql(relation))
         lines.extend(_comment_sql(con, relation.schema, relation.name))

@@ -30,14 +30,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import httpx
 import yaml  # type: ignore[import-untyped]
 
 from dagster_project.core.errors import ConfigError
+from dagster_project.core.market_time import PKT
 
-PKT = ZoneInfo("Asia/Karachi")
 FETCHED_SUBDIR = "fetched"
 DEFAULT_USER_AGENT = (
     "market-snapshots/0.1 (PSX ticker archiver; +https://github.com/market-snapshots)"

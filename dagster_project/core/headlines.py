@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from dagster_project.core.market_time import PSX_TIME_ZONE
+
 HEADLINES_SCHEMA = pl.Schema(
     {
         "sha256": pl.String(),
@@ -28,7 +30,7 @@ HEADLINES_SCHEMA = pl.Schema(
 
 MAX_HEADLINE_CHARS = 200  # a title is one line; prose (a summary, a comment) is longer
 STORIES_END = "Read more stories"
-PAGE_TIME_ZONE = "Asia/Karachi"  # bylines print Pakistan time
+PAGE_TIME_ZONE = PSX_TIME_ZONE  # bylines print Pakistan time
 _HEAD_CHARS = 600  # how far above the byline the title and section are looked for
 _LIST_CHARS = 8_000  # how far above "Read more stories" the comment form is looked for
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"

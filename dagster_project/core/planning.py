@@ -40,6 +40,7 @@ NORMALISER_MODULES = (
     "html.py",
     "html_process.py",
     "text.py",
+    "market_time.py",
 )
 CAPTURE_SUFFIXES = (".txt", ".htm", ".html")
 FACTS_STAMP = "facts.fingerprint"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
-PKT = ZoneInfo("Asia/Karachi")
+from dagster_project.core.market_time import PKT
+
 UP = "▲"
 DOWN = "▼"
 FLAT = "■"

@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from dagster_project.core.errors import WarehouseError
+from dagster_project.core.sql import ident, literal
 
 PUBLIC_SCHEMAS = ("marts", "audit", "bi")
 PUBLISH_STORAGE_VERSION = "v1.0.0"
@@ -34,14 +35,6 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
         yield con
     finally:
         con.close()
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -70,7 +63,7 @@ def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> pl.Da
     """The whole table as a frame, or None when it does not exist yet."""
     if not table_exists(con, schema, table):
         return None
-    frame: pl.DataFrame = con.sql(f"select * from {_ident(schema)}.{_ident(table)}").pl()
+    frame: pl.DataFrame = con.sql(f"select * from {ident(schema)}.{ident(table)}").pl()
     return frame
 
 
@@ -78,10 +71,10 @@ def replace_table(
     con: duckdb.DuckDBPyConnection, schema: str, table: str, frame: pl.DataFrame
 ) -> None:
     """Replace a table with the frame's rows, in one transaction."""
-    target = f"{_ident(schema)}.{_ident(table)}"
+    target = f"{ident(schema)}.{ident(table)}"
     con.execute("begin")
     try:
-        con.execute(f"create schema if not exists {_ident(schema)}")
+        con.execute(f"create schema if not exists {ident(schema)}")
         con.register("incoming_frame", frame)
         con.execute(f"create or replace table {target} as select * from incoming_frame")
         con.unregister("incoming_frame")
@@ -101,17 +94,17 @@ def upsert_by_key(
     keys: Sequence[str],
 ) -> None:
     """Delete rows whose ``key`` is in ``keys``, then append ``frame``; create the table if new."""
-    target = f"{_ident(schema)}.{_ident(table)}"
+    target = f"{ident(schema)}.{ident(table)}"
     con.execute("begin")
     try:
-        con.execute(f"create schema if not exists {_ident(schema)}")
+        con.execute(f"create schema if not exists {ident(schema)}")
         con.register("incoming_frame", frame)
         con.execute(f"create table if not exists {target} as select * from incoming_frame limit 0")
         if keys:
             con.register("incoming_keys", pl.DataFrame({key: list(keys)}))
             con.execute(
-                f"delete from {target} where {_ident(key)} in "
-                f"(select {_ident(key)} from incoming_keys)"
+                f"delete from {target} where {ident(key)} in "
+                f"(select {ident(key)} from incoming_keys)"
             )
             con.unregister("incoming_keys")
         con.execute(f"insert into {target} by name select * from incoming_frame")
@@ -137,12 +130,12 @@ def _copy_schema_objects(con: duckdb.DuckDBPyConnection, schemas: Iterable[str])
     ).fetchall()
     tables = [table for table in tables if not _is_dbt_leftover(table[1])]
     for schema in wanted:
-        con.execute(f"create schema if not exists pub.{_ident(schema)}")
+        con.execute(f"create schema if not exists pub.{ident(schema)}")
     for schema, table, comment in tables:
-        name = f"{_ident(schema)}.{_ident(table)}"
+        name = f"{ident(schema)}.{ident(table)}"
         con.execute(f"create table pub.{name} as select * from work.{name}")
         if comment:
-            con.execute(f"comment on table pub.{name} is {_literal(comment)}")
+            con.execute(f"comment on table pub.{name} is {literal(comment)}")
     columns = con.execute(
         "select schema_name, table_name, column_name, comment from duckdb_columns() "
         "where database_name = 'work' and schema_name in (select unnest(?)) "
@@ -161,16 +154,14 @@ def _copy_schema_objects(con: duckdb.DuckDBPyConnection, schemas: Iterable[str])
         for schema, view, sql, comment in views:
             con.execute(sql)
             if comment:
-                con.execute(
-                    f"comment on view {_ident(schema)}.{_ident(view)} is {_literal(comment)}"
-                )
+                con.execute(f"comment on view {ident(schema)}.{ident(view)} is {literal(comment)}")
         con.execute("use work")
     relation_names = {(schema, table) for schema, table, _ in tables}
     relation_names |= {(schema, view) for schema, view, _, _ in views}
     for schema, table, column, comment in columns:
         if (schema, table) in relation_names:
-            target = f"pub.{_ident(schema)}.{_ident(table)}.{_ident(column)}"
-            con.execute(f"comment on column {target} is {_literal(comment)}")
+            target = f"pub.{ident(schema)}.{ident(table)}.{ident(column)}"
+            con.execute(f"comment on column {target} is {literal(comment)}")
     return len(tables)
 
 
@@ -217,7 +208,7 @@ def database_problem(path: Path) -> str | None:
             ).fetchall()
             for schema, table in tables:
                 con.execute(
-                    f"select count(*), bit_xor(hash(t)) from {_ident(schema)}.{_ident(table)} as t"
+                    f"select count(*), bit_xor(hash(t)) from {ident(schema)}.{ident(table)} as t"
                 ).fetchall()
         finally:
             con.close()
@@ -267,10 +258,10 @@ def publish(work_db: Path, warehouse: Path, *, schemas: Sequence[str] = PUBLIC_S
     try:
         con = duckdb.connect(":memory:")
         try:
-            con.execute(f"attach {_literal(str(work_db))} as work (read_only)")
+            con.execute(f"attach {literal(str(work_db))} as work (read_only)")
             con.execute(
-                f"attach {_literal(str(staging))} as pub "
-                f"(storage_version {_literal(PUBLISH_STORAGE_VERSION)})"
+                f"attach {literal(str(staging))} as pub "
+                f"(storage_version {literal(PUBLISH_STORAGE_VERSION)})"
             )
             copied = _copy_schema_objects(con, schemas)
             if copied == 0:

@@ -4,7 +4,6 @@ arithmetic."""
 import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 import duckdb
@@ -12,12 +11,12 @@ import polars as pl
 
 from dagster_project.core import quality
 from dagster_project.core.calendar import psx_calendar
+from dagster_project.core.market_time import PKT
 from dagster_project.defs.metadata import markdown_table
 from dagster_project.defs.partitions import WORK_DB_POOL
 from dagster_project.defs.resources import MarketResource
 from dagster_project.settings import HOLIDAYS_SEED
 
-PKT = ZoneInfo("Asia/Karachi")
 AUDIT_CAPTURES = dg.AssetKey(["audit", "captures"])
 DAILY_MOVERS = dg.AssetKey(["marts", "fct_daily_movers"])
 INDEX_CHANGES = dg.AssetKey(["marts", "fct_index_changes"])

@@ -7,9 +7,10 @@ import dagster as dg
 
 from dagster_project.core.calendar import psx_calendar
 from dagster_project.core.errors import ConfigError
+from dagster_project.core.market_time import PSX_TIME_ZONE
 from dagster_project.settings import HOLIDAYS_SEED, load_settings
 
-PARTITIONS_TIMEZONE = "Asia/Karachi"
+PARTITIONS_TIMEZONE = PSX_TIME_ZONE
 #: Holidays are excluded this far ahead of today, so a long-running ``make dev`` stays right.
 _EXCLUSIONS_AHEAD = dt.timedelta(days=400)
 

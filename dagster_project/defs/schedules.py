@@ -2,16 +2,15 @@
 
 import datetime as dt
 import os
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 import polars as pl
 
 from dagster_project.core.calendar import psx_calendar
+from dagster_project.core.market_time import PKT, PSX_TIME_ZONE
 from dagster_project.defs.jobs import daily_close_job
 from dagster_project.settings import HOLIDAYS_SEED
 
-PKT = ZoneInfo("Asia/Karachi")
 SCHEDULE_CRON = os.environ.get("MARKET_SCHEDULE_CRON", "30 16 * * 1-5")
 
 
@@ -25,7 +24,7 @@ def automation_status() -> dg.DefaultScheduleStatus:
 @dg.schedule(
     job=daily_close_job,
     cron_schedule=SCHEDULE_CRON,
-    execution_timezone="Asia/Karachi",
+    execution_timezone=PSX_TIME_ZONE,
     default_status=automation_status(),
     description="After the PSX close on trading days: fetch, ingest, build the day, publish.",
 )

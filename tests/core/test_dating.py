@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from dagster_project.core.dating import PKT, NameStamp, file_dating, name_stamp
+from dagster_project.core.dating import NameStamp, file_dating, name_stamp
+from dagster_project.core.market_time import PKT
 
 UTC = dt.UTC
 

@@ -9,8 +9,9 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from dagster_project.core.fetch import PKT, read_sidecar
+from dagster_project.core.fetch import read_sidecar
 from dagster_project.core.landing import inventory
+from dagster_project.core.market_time import PKT
 from dagster_project.defs.landing.fetch import (
     ALL_PAGES_FETCHED,
     FETCHED_PAGES,
