@@ -118,8 +118,8 @@ def open_instance(settings: Settings) -> Any:
 
 
 def _summary(settings: Settings) -> str:
-    from dagster_project.core.build_summary import build_summary
     from dagster_project.core.warehouse import connect
+    from dagster_project.report.build_summary import build_summary
 
     with connect(settings.warehouse, read_only=True) as con:
         return build_summary(con, warehouse=settings.warehouse, raw_dir=settings.raw_dir)

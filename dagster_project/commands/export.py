@@ -6,8 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
-from dagster_project.core.export import export_warehouse
 from dagster_project.settings import make_settings
+from dagster_project.tools.export import export_warehouse
 
 
 def export(args: argparse.Namespace) -> int:

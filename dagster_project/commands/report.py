@@ -27,8 +27,8 @@ def _market_date(text: str) -> dt.date:
 
 def _no_market_date(warehouse: Path, outcome: str) -> int:
     """Say that nothing is loaded yet, and why (the captures' audit): not an error."""
-    from dagster_project.core.build_summary import NO_MARKET_DATE, capture_lines
     from dagster_project.core.warehouse import connect
+    from dagster_project.report.build_summary import NO_MARKET_DATE, capture_lines
 
     with connect(warehouse, read_only=True) as con:
         lines = capture_lines(con)
@@ -39,8 +39,8 @@ def _no_market_date(warehouse: Path, outcome: str) -> int:
 
 def report(args: argparse.Namespace) -> int:
     """Write the day's HTML report and print where it went."""
-    from dagster_project.core.report import write_report
-    from dagster_project.core.report_format import short_date
+    from dagster_project.report.format import short_date
+    from dagster_project.report.page import write_report
 
     settings = _settings(args)
     out = Path(args.out).expanduser().resolve() if args.out else None
@@ -59,8 +59,8 @@ def report(args: argparse.Namespace) -> int:
 
 def summary(args: argparse.Namespace) -> int:
     """Print the day's summary with rich tables, at most 80 columns wide."""
-    from dagster_project.core.report_data import load_day
-    from dagster_project.core.summary import print_summary
+    from dagster_project.report.data import load_day
+    from dagster_project.report.summary import print_summary
 
     settings = _settings(args)
     try:

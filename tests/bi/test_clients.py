@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from dagster_project.commands.export import add_parser
-from dagster_project.core.export import export_warehouse
 from dagster_project.settings import PROJECT_ROOT
+from dagster_project.tools.export import export_warehouse
 from tests.faults.builds import LATEST, MARTS, Reference
 
 pytestmark = pytest.mark.e2e

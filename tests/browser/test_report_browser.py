@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from dagster_project.commands.report import add_parser
-from dagster_project.core.report_format import percent, price, signed
+from dagster_project.report.format import percent, price, signed
 from dagster_project.settings import PROJECT_ROOT
 from tests.captures import SAMPLE
 from tests.support import CHROMIUM, build_with_cli, launch_chromium

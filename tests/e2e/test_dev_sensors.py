@@ -15,12 +15,12 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_project.core import planning
-from dagster_project.core.synth import write_captures
 from dagster_project.definitions import defs
 from dagster_project.defs.jobs import RANGE_END_TAG, RANGE_START_TAG
 from dagster_project.defs.resources import MarketResource
 from dagster_project.defs.sensors import changed_market_dates_sensor
 from dagster_project.settings import Settings, export_settings
+from dagster_project.tools.synth import write_captures
 from tests.e2e.conftest import materialize_all, query
 
 

@@ -16,13 +16,13 @@ import duckdb
 import pytest
 
 from dagster_project.core import planning
-from dagster_project.core.build_summary import NO_MARKET_DATE, REJECTED_CAPTURES_QUERY
 from dagster_project.core.planning import plan_facts
 from dagster_project.defs.jobs import facts_run_config, plan_market_dates
 from dagster_project.defs.partitions import empty_window
 from dagster_project.defs.report.assets import market_report
 from dagster_project.defs.resources import MarketResource
 from dagster_project.defs.transform.dbt import daily_relations
+from dagster_project.report.build_summary import NO_MARKET_DATE, REJECTED_CAPTURES_QUERY
 from dagster_project.settings import make_settings
 from tests.captures import SAMPLE, index_line, stock_line, write
 from tests.support import run_cli

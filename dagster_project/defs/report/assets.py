@@ -2,12 +2,12 @@
 
 import dagster as dg
 
-from dagster_project.core.build_summary import NO_MARKET_DATE, capture_lines
-from dagster_project.core.report import write_report
-from dagster_project.core.report_data import market_dates
-from dagster_project.core.report_format import percent, price, short_date
 from dagster_project.core.warehouse import connect
 from dagster_project.defs.resources import MarketResource
+from dagster_project.report.build_summary import NO_MARKET_DATE, capture_lines
+from dagster_project.report.data import market_dates
+from dagster_project.report.format import percent, price, short_date
+from dagster_project.report.page import write_report
 
 MARKET_REPORT = dg.AssetKey(["reports", "market_report"])
 

@@ -15,9 +15,9 @@ from typing import Any
 import duckdb
 
 from dagster_project.core.errors import ConfigError, NoMarketDateError, WarehouseError
-from dagster_project.core.report_format import short_date
-from dagster_project.core.report_headlines import Headline, day_headlines, mover_headlines
-from dagster_project.core.report_intraday import IntradayPoint, intraday_levels
+from dagster_project.report.format import short_date
+from dagster_project.report.headlines import Headline, day_headlines, mover_headlines
+from dagster_project.report.intraday import IntradayPoint, intraday_levels
 
 #: Indices shown first, in this order; any other index code follows A to Z.
 INDEX_ORDER = ("KSE100", "KSE30", "KMI30", "ALLSHR", "BR100", "BR30")

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.core.build_summary import (
+from dagster_project.report.build_summary import (
     NO_MARKET_DATE,
     REJECTED_CAPTURES_QUERY,
     build_summary,

@@ -1,4 +1,4 @@
-"""Tests for dagster_project.core.synth, the synthetic capture generator."""
+"""Tests for dagster_project.tools.synth, the synthetic capture generator."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from dagster_project.core.calendar import PsxCalendar, psx_calendar
 from dagster_project.core.errors import ConfigError
 from dagster_project.core.landing import inventory
 from dagster_project.core.normalise import CaptureSource, NormalisedFrames, normalise_captures
-from dagster_project.core.synth import (
+from dagster_project.settings import HOLIDAYS_SEED
+from dagster_project.tools.synth import (
     INDEX_CODES,
     Instrument,
     SynthSummary,
@@ -27,7 +28,6 @@ from dagster_project.core.synth import (
     ticker_line,
     write_captures,
 )
-from dagster_project.settings import HOLIDAYS_SEED
 from tests.captures import sample_ticker_lines
 
 PKT = dt.timezone(dt.timedelta(hours=5))

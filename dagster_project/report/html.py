@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from html import escape
 
-from dagster_project.core.report_data import CaptureRow, DayReport, IndexDay, Quote
-from dagster_project.core.report_format import (
+from dagster_project.report.data import CaptureRow, DayReport, IndexDay, Quote
+from dagster_project.report.format import (
     arrow,
     clock,
     day_month,
@@ -22,9 +22,9 @@ from dagster_project.core.report_format import (
     short_date,
     signed,
 )
-from dagster_project.core.report_headlines_html import headlines_section
-from dagster_project.core.report_style import CSS
-from dagster_project.core.report_svg import (
+from dagster_project.report.headlines_html import headlines_section
+from dagster_project.report.style import CSS
+from dagster_project.report.svg import (
     DOWN_COLOUR,
     FLAT_COLOUR,
     TREEMAP_SCALE,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
-from dagster_project.core.report_data import DayReport
-from dagster_project.core.report_format import arrow, byline, direction, percent
-from dagster_project.core.report_headlines import Headline, HeadlineLink
+from dagster_project.report.data import DayReport
+from dagster_project.report.format import arrow, byline, direction, percent
+from dagster_project.report.headlines import Headline, HeadlineLink
 
 #: How a headline named a symbol, in the words of the tooltip.
 MATCHED_BY = {"symbol": "its code", "company_name": "its company name", "alias": "a short name"}

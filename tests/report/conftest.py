@@ -1,4 +1,4 @@
-"""Fixtures shared by the report tests (test_report, test_report_headlines)."""
+"""Fixtures shared by the report tests (test_page, test_headlines)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.report_warehouse import build_report_warehouse
+from tests.report.report_warehouse import build_report_warehouse
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """The day report: read the published warehouse read-only, render one self-contained HTML file.
 
-``load_day`` (in ``report_data``) turns the warehouse into a typed :class:`DayReport`;
-``render_html`` (in ``report_html``) turns that into a page with inline SVG charts and no script,
+``load_day`` (in ``report.data``) turns the warehouse into a typed :class:`DayReport`;
+``render_html`` (in ``report.html``) turns that into a page with inline SVG charts and no script,
 no font or stylesheet to fetch, so the file opens offline, prints, and can be mailed as it is.
 """
 
@@ -13,8 +13,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from dagster_project.core.report_data import DayReport, load_day
-from dagster_project.core.report_html import render_html
+from dagster_project.report.data import DayReport, load_day
+from dagster_project.report.html import render_html
 
 __all__ = ["DayReport", "ReportFile", "default_report_path", "render_report", "write_report"]
 

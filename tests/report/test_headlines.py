@@ -13,9 +13,9 @@ import duckdb
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from dagster_project.core.report import render_report
-from dagster_project.core.report_data import DayReport, load_day
-from tests.core.report_warehouse import KSE_HEADLINE, OCT_17, PKT, PRL_HEADLINE, query
+from dagster_project.report.data import DayReport, load_day
+from dagster_project.report.page import render_report
+from tests.report.report_warehouse import KSE_HEADLINE, OCT_17, PKT, PRL_HEADLINE, query
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster_project.core.report_svg import DOWN_COLOUR, FLAT_COLOUR, UP_COLOUR
+from dagster_project.report.svg import DOWN_COLOUR, FLAT_COLOUR, UP_COLOUR
 
 _ROOT = f":root{{--up:{UP_COLOUR};--down:{DOWN_COLOUR};--flat:{FLAT_COLOUR};"
 _RULES = """--ink:#1f2328;--muted:#57606a;--line:#d0d7de}

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from html import escape
 
-from dagster_project.core.report_data import IndexDay, Quote, SectorDay
-from dagster_project.core.report_format import (
+from dagster_project.report.data import IndexDay, Quote, SectorDay
+from dagster_project.report.format import (
     DOWN,
     FLAT,
     UP,
@@ -26,7 +26,7 @@ from dagster_project.core.report_format import (
     sector_label,
     signed,
 )
-from dagster_project.core.report_intraday import low_high
+from dagster_project.report.intraday import low_high
 
 UP_COLOUR = "#0a7a36"  # 5.5:1 on white
 DOWN_COLOUR = "#c0182b"  # 6.2:1 on white

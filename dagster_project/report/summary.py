@@ -11,8 +11,8 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from dagster_project.core.report_data import DayReport, IndexDay, Quote
-from dagster_project.core.report_format import (
+from dagster_project.report.data import DayReport, IndexDay, Quote
+from dagster_project.report.format import (
     DOWN,
     FLAT,
     UP,
@@ -28,7 +28,7 @@ from dagster_project.core.report_format import (
     short_date,
     signed,
 )
-from dagster_project.core.report_intraday import low_high
+from dagster_project.report.intraday import low_high
 
 WIDTH = 80
 STYLES = {"up": "bold green", "down": "bold red", "flat": "dim"}

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from dagster_project.core.calendar import psx_calendar
 from dagster_project.core.errors import ConfigError
-from dagster_project.core.synth_headlines import Headline, headline_names, session_headlines
 from dagster_project.settings import DBT_PROJECT_DIR, HOLIDAYS_SEED
+from dagster_project.tools.synth_headlines import Headline, headline_names, session_headlines
 
 SECTORS_SEED = DBT_PROJECT_DIR / "seeds" / "psx_sectors.csv"
 ALIASES_SEED = DBT_PROJECT_DIR / "seeds" / "psx_symbol_aliases.csv"

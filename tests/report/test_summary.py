@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from rich.console import Console
 
-from dagster_project.core.report_data import (
+from dagster_project.report.data import (
     Breadth,
     CaptureAudit,
     CaptureRow,
@@ -17,9 +17,9 @@ from dagster_project.core.report_data import (
     Quote,
     SectorDay,
 )
-from dagster_project.core.report_headlines import Headline, HeadlineLink
-from dagster_project.core.report_intraday import IntradayPoint
-from dagster_project.core.summary import intraday_line, print_summary, spark, summary
+from dagster_project.report.headlines import Headline, HeadlineLink
+from dagster_project.report.intraday import IntradayPoint
+from dagster_project.report.summary import intraday_line, print_summary, spark, summary
 
 D = Decimal
 OCT_18 = dt.date(2024, 10, 18)

@@ -14,13 +14,13 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from dagster_project.commands.report import add_parser
 from dagster_project.core.errors import ConfigError, WarehouseError
-from dagster_project.core.report import default_report_path, render_report
-from dagster_project.core.report_data import DayReport, load_day
-from dagster_project.core.report_format import percent, short_date, signed
-from dagster_project.core.report_svg import squarify, tile_colour
 from dagster_project.defs.report.assets import market_report
 from dagster_project.defs.resources import MarketResource
-from tests.core.report_warehouse import KSE100_BEFORE, OCT_18, PRL_HEADLINE, query
+from dagster_project.report.data import DayReport, load_day
+from dagster_project.report.format import percent, short_date, signed
+from dagster_project.report.page import default_report_path, render_report
+from dagster_project.report.svg import squarify, tile_colour
+from tests.report.report_warehouse import KSE100_BEFORE, OCT_18, PRL_HEADLINE, query
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,1 @@
+"""Tools around the pipeline: synthetic captures for tests and benchmarks, the Parquet export."""
