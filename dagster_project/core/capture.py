@@ -13,7 +13,6 @@ import polars as pl
 from dagster_project.core.errors import CaptureDecodeError
 from dagster_project.core.html import html_to_text
 from dagster_project.core.text import UNICODE_SPACES, ZERO_WIDTH, normalise_text
-from dagster_project.core.ticker import LINES_SCHEMA
 
 CaptureFormat = Literal["text", "html"]
 
@@ -177,15 +176,3 @@ def capture_lines(decoded: DecodedCapture) -> list[str]:
     if decoded.capture_format == "html":
         return html_to_text(decoded.text).split("\n")  # already whitespace-collapsed
     return [" ".join(line.split()) for line in decoded.text.split("\n")]
-
-
-def lines_frame_of(split: dict[str, list[str]]) -> pl.DataFrame:
-    """Captures split into lines (:func:`capture_lines`) as one frame: ``sha256``, ``line_no``
-    (index + 1), ``line``; empty lines are dropped."""
-    rows = [
-        (sha256, number, line)
-        for sha256, lines in split.items()
-        for number, line in enumerate(lines, start=1)
-        if line
-    ]
-    return pl.DataFrame(rows, schema=LINES_SCHEMA, orient="row")

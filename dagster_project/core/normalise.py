@@ -20,13 +20,12 @@ from dagster_project.core.capture import (
     decode_capture,
     decode_texts,
     is_plain_text,
-    lines_frame_of,
     sha256_hex,
 )
 from dagster_project.core.errors import CaptureChangedError, CaptureError
 from dagster_project.core.headlines import extract_headlines
 from dagster_project.core.html_process import Converted, convert, convert_in_background
-from dagster_project.core.ticker import TickerFrames, parse_texts
+from dagster_project.core.ticker import TickerFrames, lines_frame, parse_lines, parse_texts
 
 CAPTURES_SCHEMA: dict[str, pl.DataType] = {
     "sha256": pl.String(),
@@ -187,8 +186,8 @@ def normalise_captures(
     ]
     html_meta, _, html_split = _sort_out(html, html_loaded)
     meta |= html_meta
-    lines = lines_frame_of(split | html_split)
-    parsed_lines, _ = parse_texts(texts.clear(), lines, index_codes=index_codes)
+    lines = lines_frame(split | html_split)
+    parsed_lines = parse_lines(lines, index_codes=index_codes)
     parsed = _merged(parsed_texts, parsed_lines)
     for sha256, line_count in line_counts.iter_rows():
         meta[sha256] |= {"capture_format": "text", "line_count": line_count}

@@ -25,23 +25,13 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.core.changes import affected_market_dates, all_market_dates
-from dagster_project.core.fingerprint import files_fingerprint
+from dagster_project.core.fingerprint import files_fingerprint, imported_modules
 from dagster_project.core.warehouse import missing_relations
 
 CORE_DIR = Path(__file__).resolve().parent
 DBT_SOURCE_FILES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
-NORMALISER_MODULES = (
-    "capture.py",
-    "ticker.py",
-    "calendar.py",
-    "normalise.py",
-    "reference.py",
-    "headlines.py",
-    "html.py",
-    "html_process.py",
-    "text.py",
-    "market_time.py",
-)
+# What the normaliser runs: these modules and every core module they import (read from the code).
+NORMALISER_ENTRY_POINTS = ("normalise", "calendar", "reference")
 CAPTURE_SUFFIXES = (".txt", ".htm", ".html")
 FACTS_STAMP = "facts.fingerprint"
 
@@ -74,8 +64,8 @@ def dbt_source_files(project_dir: Path) -> list[Path]:
 
 def normaliser_version(*, holidays_seed: Path, index_codes_seed: Path) -> str:
     """Changes whenever the decoder, the grammar, the calendar or their seeds change."""
-    sources = [CORE_DIR / name for name in NORMALISER_MODULES]
-    return files_fingerprint([*sources, holidays_seed, index_codes_seed])
+    sources = imported_modules(CORE_DIR, "dagster_project.core", NORMALISER_ENTRY_POINTS)
+    return files_fingerprint([*sources, holidays_seed, index_codes_seed], root=CORE_DIR)
 
 
 def facts_fingerprint(*, dbt_project_dir: Path, holidays_seed: Path, index_codes_seed: Path) -> str:

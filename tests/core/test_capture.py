@@ -114,8 +114,8 @@ def test_html_strip_gives_the_same_quotes_as_the_text_sample() -> None:
     assert html_decoded.capture_format == "html"
     assert not any("FAKE" in line or "STYLE" in line or "SCRIPT" in line for line in html_lines)
     assert not any("TEMPLATE" in line for line in html_lines)
-    from_text = parse_lines(lines_frame("text", text_lines))
-    from_html = parse_lines(lines_frame("html", html_lines))
+    from_text = parse_lines(lines_frame({"text": text_lines}))
+    from_html = parse_lines(lines_frame({"html": html_lines}))
     values = pl.exclude("sha256", "line_no")
     assert_frame_equal(from_html.quotes.select(values), from_text.quotes.select(values))
     assert_frame_equal(from_html.index_levels.select(values), from_text.index_levels.select(values))

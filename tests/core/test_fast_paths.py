@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 from selectolax.lexbor import LexborHTMLParser
 
-from dagster_project.core import ticker
 from dagster_project.core.capture import (
     capture_lines,
     decode_capture,
@@ -26,6 +25,9 @@ from dagster_project.core.capture import (
 from dagster_project.core.errors import CaptureDecodeError
 from dagster_project.core.html import _walk_to_text, html_to_text
 from dagster_project.core.ticker import lines_frame, parse_lines, parse_texts
+from dagster_project.core.ticker.judge import CARRIED, by_rules, judge
+from dagster_project.core.ticker.rules import VALUE_NAMES
+from dagster_project.core.ticker.strip import ordered
 from tests.captures import SAMPLE, sample_ticker_lines
 from tests.strategies import mutator
 
@@ -141,11 +143,13 @@ def test_parse_texts_agrees_with_parse_lines(texts: list[str]) -> None:
         sha: capture_lines(decode_capture(text.encode(), name="t.txt"))
         for sha, text in zip(shas, decoded, strict=True)
     }
-    expected = parse_lines(pl.concat([lines_frame(sha, lines[sha]) for sha in shas], rechunk=True))
+    expected = parse_lines(
+        pl.concat([lines_frame({sha: lines[sha]}) for sha in shas], rechunk=True)
+    )
     half = len(shas) // 2  # some as texts, the others already split into lines
     as_texts = pl.DataFrame({"sha256": shas[half:], "text": decoded[half:]})
     as_lines = pl.concat(
-        [lines_frame(sha, lines[sha]) for sha in shas[:half]] or [lines_frame("", [])]
+        [lines_frame({sha: lines[sha]}) for sha in shas[:half]] or [lines_frame({"": []})]
     )
     got, counts = parse_texts(as_texts, as_lines)
     for name in ("quotes", "index_levels", "rejected_lines", "page_dates"):
@@ -156,24 +160,13 @@ def test_parse_texts_agrees_with_parse_lines(texts: list[str]) -> None:
 @CHECKS
 @given(st.lists(LINE.map(lambda line: " ".join(line.split())), max_size=30))
 def test_the_well_formed_shortcut_agrees_with_every_rule(lines: list[str]) -> None:
-    candidates = (
-        lines_frame("c", lines).lazy().pipe(ticker._ordered, pl.lit(0)).select(ticker._CARRIED)
-    )
-    got = ticker._judge(candidates).sort("order")
-    every_rule = (
-        ticker._tokenise(candidates)
-        .with_columns(ticker._numbers())
-        .collect()
-        .rechunk()
-        .with_columns(reason=ticker._reason(), is_index=pl.col("arrow").is_null())
-        .sort("order")
-    )
+    candidates = lines_frame({"c": lines}).lazy().pipe(ordered, pl.lit(0)).select(CARRIED)
+    got = judge(candidates).sort("order")
+    every_rule = by_rules(candidates).sort("order")
     assert_frame_equal(
         got.select("line_no", "symbol", "reason", "is_index"),
         every_rule.select("line_no", "symbol", "reason", "is_index"),
     )
     valid = pl.col("reason").is_null()
-    expected_values = every_rule.filter(valid).select(
-        *(ticker._decimal(name).alias(value) for name, value in ticker._VALUE_NAMES.items())
-    )
-    assert_frame_equal(got.filter(valid).select(*ticker._VALUE_NAMES.values()), expected_values)
+    expected_values = every_rule.filter(valid).select(*VALUE_NAMES.values())
+    assert_frame_equal(got.filter(valid).select(*VALUE_NAMES.values()), expected_values)

@@ -17,12 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dagster_project.core import ticker
 from dagster_project.core.calendar import PsxCalendar, psx_calendar
 from dagster_project.core.capture import capture_lines, decode_capture, html_to_text, sha256_hex
 from dagster_project.core.errors import CaptureDecodeError
 from dagster_project.core.normalise import CaptureSource, normalise_captures
-from dagster_project.core.ticker import lines_frame, parse_lines
+from dagster_project.core.ticker import grammar, lines_frame, parse_lines
 from dagster_project.settings import HOLIDAYS_SEED
 from tests.captures import SAMPLE, sample_ticker_lines
 from tests.strategies import mutator
@@ -35,10 +34,10 @@ REAL_LINES = sample_ticker_lines()
 SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
 # The characters the grammar cares about, so mutations land near its edges.
 TICKER_ALPHABET = "ABCDEKLMNZ0123456789 ,.-+()%▲▼IncreasdByDcNoChg\u00a0\t\x00é€اردو"
-CANDIDATE = re.compile(ticker._STARTS_LIKE_TICKER)
-CANDIDATE_PHRASE = re.compile(ticker._PHRASE)
-CANDIDATE_NUMBER = re.compile(ticker._NUMERIC_NEXT)
-CANDIDATE_WORDS = re.compile(ticker._WORDS)
+CANDIDATE = re.compile(grammar.STARTS_LIKE_TICKER)
+CANDIDATE_PHRASE = re.compile(grammar.PHRASE)
+CANDIDATE_NUMBER = re.compile(grammar.NUMERIC_NEXT)
+CANDIDATE_WORDS = re.compile(grammar.WORDS)
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +161,7 @@ def test_deeply_nested_html_capture_is_read_or_rejected_quickly() -> None:
 
 def test_huge_lines_are_rejected_not_choked_on() -> None:
     huge = "HUBC 1.00 Increased By ▲ " + "9" * 5_000_000 + " (1%)"
-    frames = parse_lines(lines_frame("h", [huge, "A" * 5_000_000, REAL_LINES[0]]))
+    frames = parse_lines(lines_frame({"h": [huge, "A" * 5_000_000, REAL_LINES[0]]}))
     assert frames.quotes.height == 1
     assert frames.rejected_lines.height == 1
     assert frames.rejected_lines["reason"][0]
@@ -184,7 +183,7 @@ def test_every_ticker_like_line_parses_or_has_a_reason(lines: list[str], dated: 
     normalised = [" ".join(line.split()) for line in lines]
     if dated:
         normalised.append("Oct 18, 2024 اردو PRINT EDITION")
-    frames = parse_lines(lines_frame("f", normalised))
+    frames = parse_lines(lines_frame({"f": normalised}))
     parsed = set(frames.quotes["line_no"]) | set(frames.index_levels["line_no"])
     rejected = dict(
         zip(frames.rejected_lines["line_no"], frames.rejected_lines["reason"], strict=True)
@@ -212,7 +211,7 @@ def test_mutated_real_strips_never_raise(lines: list[str]) -> None:
     except CaptureDecodeError as exc:  # a NUL byte mutated in
         assert "NUL" in exc.reason
         return
-    frames = parse_lines(lines_frame("m", capture_lines(decoded)))
+    frames = parse_lines(lines_frame({"m": capture_lines(decoded)}))
     assert frames.page_dates.height == 1
     total = frames.quotes.height + frames.index_levels.height + frames.rejected_lines.height
     assert total <= len(lines)

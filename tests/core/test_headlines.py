@@ -11,9 +11,10 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from dagster_project.core.calendar import PsxCalendar, psx_calendar
-from dagster_project.core.capture import capture_lines, decode_capture, lines_frame_of, sha256_hex
+from dagster_project.core.capture import capture_lines, decode_capture, sha256_hex
 from dagster_project.core.headlines import HEADLINES_SCHEMA, extract_headlines
 from dagster_project.core.normalise import CaptureSource, normalise_captures
+from dagster_project.core.ticker import lines_frame
 from dagster_project.settings import HOLIDAYS_SEED
 from tests.captures import SAMPLE, page, stock_line
 
@@ -94,7 +95,7 @@ def test_an_html_page_gives_the_same_headlines_as_its_text() -> None:
     lines = capture_lines(decode_capture(markup.encode(), name="page.html"))
     from_html = extract_headlines(
         pl.DataFrame(schema={"sha256": pl.String, "text": pl.String}),
-        lines_frame_of({"a" * 64: lines}),
+        lines_frame({"a" * 64: lines}),
     )
     assert_frame_equal(from_html, headlines_of(text))
 
@@ -120,7 +121,7 @@ def test_pages_without_recognisable_headlines_give_no_rows() -> None:
     }
     frame = extract_headlines(
         pl.DataFrame({"sha256": list(texts), "text": list(texts.values())}),
-        lines_frame_of({"strip": lines}),
+        lines_frame({"strip": lines}),
     )
     assert frame.height == 0
     assert frame.schema == HEADLINES_SCHEMA

@@ -1,4 +1,4 @@
-"""Tests for dagster_project.core.ticker."""
+"""The ticker grammar through its entry point: lines in, quotes, index levels and reasons out."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from polars.testing import assert_frame_equal
 from dagster_project.core.capture import capture_lines, decode_capture
 from dagster_project.core.ticker import GENERIC_REASON, lines_frame, parse_lines
 
-SAMPLE = Path(__file__).parents[1] / "fixtures" / "captures" / "brecorder_2024-10-18.txt"
+SAMPLE = Path(__file__).parents[2] / "fixtures" / "captures" / "brecorder_2024-10-18.txt"
 DEC = pl.Decimal(18, 2)
 QUOTES_SCHEMA = pl.Schema(
     {"sha256": pl.String, "line_no": pl.Int32, "symbol": pl.String}
@@ -38,12 +38,12 @@ def rejected(rows: list[tuple[str, int, str, str]]) -> pl.DataFrame:
 
 
 def reasons(lines: list[str]) -> list[str]:
-    return parse_lines(lines_frame("c", lines)).rejected_lines["reason"].to_list()
+    return parse_lines(lines_frame({"c": lines})).rejected_lines["reason"].to_list()
 
 
 def test_whole_sample() -> None:
     lines = capture_lines(decode_capture(SAMPLE.read_bytes(), name=SAMPLE.name))
-    frames = parse_lines(lines_frame("s", lines))
+    frames = parse_lines(lines_frame({"s": lines}))
     assert frames.quotes.height == 30
     assert frames.index_levels.height == 4
     assert_frame_equal(frames.rejected_lines, rejected([]))
@@ -77,7 +77,7 @@ def test_whole_sample() -> None:
 
 
 def test_empty_input_gives_typed_empty_frames() -> None:
-    frames = parse_lines(lines_frame("e", []).lazy())
+    frames = parse_lines(lines_frame({"e": []}).lazy())
     assert frames.quotes.schema == QUOTES_SCHEMA
     assert frames.index_levels.schema == INDEX_SCHEMA
     assert frames.rejected_lines.schema == REJECTED_SCHEMA
@@ -90,7 +90,7 @@ def test_lines_frame_numbers_from_one_and_drops_empty_lines() -> None:
         {"sha256": ["h", "h"], "line_no": [1, 3], "line": ["a", "c"]},
         schema={"sha256": pl.String, "line_no": pl.Int32, "line": pl.String},
     )
-    assert_frame_equal(lines_frame("h", ["a", "", "c"]), expected)
+    assert_frame_equal(lines_frame({"h": ["a", "", "c"]}), expected)
 
 
 @pytest.mark.parametrize(
@@ -135,14 +135,14 @@ def test_lines_frame_numbers_from_one_and_drops_empty_lines() -> None:
     ],
 )
 def test_rejected_lines(line: str, reason: str) -> None:
-    frames = parse_lines(lines_frame("c", ["HUBC 101.70 Increased By ▲ 4.90 (5.06%)", line]))
+    frames = parse_lines(lines_frame({"c": ["HUBC 101.70 Increased By ▲ 4.90 (5.06%)", line]}))
     assert_frame_equal(frames.rejected_lines, rejected([("c", 2, line, reason)]))
     assert frames.quotes["symbol"].to_list() == ["HUBC"]
     assert frames.index_levels.is_empty()
 
 
 def test_sign_of_change_is_the_truth() -> None:
-    frames = parse_lines(lines_frame("c", ["ABC 10.00 Increased By ▼ -1.00 (-9.09%)"]))
+    frames = parse_lines(lines_frame({"c": ["ABC 10.00 Increased By ▼ -1.00 (-9.09%)"]}))
     assert frames.quotes["change"].to_list() == [Decimal("-1.00")]
     assert frames.rejected_lines.is_empty()
 
@@ -156,7 +156,7 @@ def test_article_prose_is_neither_parsed_nor_rejected() -> None:
         "Reuters Published 18 Oct, 2024 08:37pm",
         "World",
     ]
-    frames = parse_lines(lines_frame("c", prose))
+    frames = parse_lines(lines_frame({"c": prose}))
     assert all(frame.is_empty() for frame in vars(frames).values())
 
 
@@ -168,7 +168,7 @@ def test_only_the_strip_region_is_scanned() -> None:
         "TRG 44.5",
         "Oct 19, 2024 later date line",
     ]
-    frames = parse_lines(lines_frame("c", lines))
+    frames = parse_lines(lines_frame({"c": lines}))
     assert frames.quotes["symbol"].to_list() == ["HUBC"]
     assert frames.index_levels.is_empty()
     assert frames.rejected_lines.is_empty()
@@ -181,7 +181,7 @@ def test_without_header_every_line_is_scanned() -> None:
         "Reuters Published 18 Oct, 2024 08:37pm",
         "KSE30 26,803 Decreased By -181 (-0.67%)",
     ]
-    frames = parse_lines(lines_frame("c", lines))
+    frames = parse_lines(lines_frame({"c": lines}))
     assert frames.index_levels["index_code"].to_list() == ["KSE30"]
     assert frames.page_dates.is_empty()
 
@@ -201,20 +201,20 @@ def test_without_header_every_line_is_scanned() -> None:
     ],
 )
 def test_page_date_header(header: str, expected: dt.date | None) -> None:
-    frames = parse_lines(lines_frame("c", ["x", header]))
+    frames = parse_lines(lines_frame({"c": ["x", header]}))
     assert frames.page_dates["page_date"].to_list() == ([expected] if expected else [])
 
 
 def test_impossible_date_is_skipped_for_the_next_valid_header() -> None:
-    frames = parse_lines(lines_frame("c", ["Feb 30, 2024", "x", "Mar 1, 2024 y"]))
+    frames = parse_lines(lines_frame({"c": ["Feb 30, 2024", "x", "Mar 1, 2024 y"]}))
     assert frames.page_dates.row(0) == ("c", dt.date(2024, 3, 1), 3)
 
 
 def test_many_captures_are_sorted() -> None:
     frame = pl.concat(
         [
-            lines_frame("b", ["WTL 1.20 Decreased By ▼ -0.02 (-1.64%)", "TRG 44.5"]),
-            lines_frame("a", ["TRG 44.5", "AGL 38.00 No Change ▼ 0.00 (0%)"]),
+            lines_frame({"b": ["WTL 1.20 Decreased By ▼ -0.02 (-1.64%)", "TRG 44.5"]}),
+            lines_frame({"a": ["TRG 44.5", "AGL 38.00 No Change ▼ 0.00 (0%)"]}),
         ]
     ).with_columns(pl.col("line_no").cast(pl.Int64))
     frames = parse_lines(frame)
@@ -257,7 +257,7 @@ def ticker_quotes(draw: st.DrawFn) -> tuple[str, Decimal, Decimal, Decimal, bool
 def test_generated_quotes_parse_back_exactly(
     quotes: list[tuple[str, Decimal, Decimal, Decimal, bool]],
 ) -> None:
-    frames = parse_lines(lines_frame("h", [line for line, *_ in quotes]))
+    frames = parse_lines(lines_frame({"h": [line for line, *_ in quotes]}))
     assert_frame_equal(frames.rejected_lines, rejected([]))
     stock_rows = [(q[0].split()[0], *q[1:4]) for q in quotes if not q[4]]
     index_rows = [(q[0].split()[0], *q[1:4]) for q in quotes if q[4]]
@@ -271,7 +271,7 @@ TICKERISH = st.text(alphabet="AKSE0129 .,-+()%▲▼IncreasdByDNoChg\u00a0x", ma
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.text(max_size=80), TICKERISH), max_size=20))
 def test_arbitrary_lines_never_raise(lines: list[str]) -> None:
-    frames = parse_lines(lines_frame("f", lines))
+    frames = parse_lines(lines_frame({"f": lines}))
     assert frames.rejected_lines.schema == REJECTED_SCHEMA
     seen = [*frames.quotes["line_no"], *frames.index_levels["line_no"]]
     seen += frames.rejected_lines["line_no"].to_list()

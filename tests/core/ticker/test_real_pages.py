@@ -12,11 +12,12 @@ from decimal import Decimal
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from dagster_project.core import ticker
 from dagster_project.core.reference import read_index_codes
-from dagster_project.core.ticker import lines_frame, parse_lines, parse_texts
+from dagster_project.core.ticker import TickerFrames, lines_frame, parse_lines, parse_texts
+from dagster_project.core.ticker.judge import CARRIED, by_rules, judge
+from dagster_project.core.ticker.strip import ordered
 from dagster_project.settings import INDEX_CODES_SEED
-from tests.core.test_ticker import rejected
+from tests.core.ticker.test_parse import rejected
 
 CODES = read_index_codes(INDEX_CODES_SEED)
 STOCK = "AIRLINK 136.21 Decreased By ▼ -0.24 (-0.18%)"
@@ -26,9 +27,9 @@ PROSE = (
 )
 
 
-def both_ways(lines: list[str]) -> ticker.TickerFrames:
+def both_ways(lines: list[str]) -> TickerFrames:
     """parse_lines and parse_texts agree; return parse_lines' frames."""
-    frames = parse_lines(lines_frame("c", lines), index_codes=CODES)
+    frames = parse_lines(lines_frame({"c": lines}), index_codes=CODES)
     texts, _ = parse_texts(
         pl.DataFrame({"sha256": ["c"], "text": ["\n".join(lines)]}), index_codes=CODES
     )
@@ -150,20 +151,9 @@ def test_the_shortcut_agrees_with_every_rule_on_index_codes() -> None:
         "HUBC 101.70 Increased By ▲ 4.90 (5.06%)",
         "ANL 0.00 Decreased By ▼ -15.34 (-100%)",
     ]
-    candidates = (
-        lines_frame("c", lines).lazy().pipe(ticker._ordered, pl.lit(0)).select(ticker._CARRIED)
-    )
-    got = ticker._judge(candidates, CODES).sort("order")
-    every_rule = (
-        ticker._tokenise(candidates)
-        .with_columns(ticker._numbers())
-        .collect()
-        .with_columns(
-            reason=ticker._reason(CODES),
-            is_index=ticker._is_index(CODES, has_arrow=pl.col("arrow").is_not_null()),
-        )
-        .sort("order")
-    )
+    candidates = lines_frame({"c": lines}).lazy().pipe(ordered, pl.lit(0)).select(CARRIED)
+    got = judge(candidates, CODES).sort("order")
+    every_rule = by_rules(candidates, CODES).sort("order")
     assert_frame_equal(
         got.select("line_no", "symbol", "reason", "is_index"),
         every_rule.select("line_no", "symbol", "reason", "is_index"),
@@ -199,7 +189,7 @@ def test_duplicates_within_a_capture() -> None:
         "HUBC 101.80 Increased By ▲ 5.00 (5.16%)",
         "KSE30 26,803.00 Decreased By -181.0 (-0.67%)",
     ]
-    frames = parse_lines(pl.concat([lines_frame("a", lines), lines_frame("b", lines[2:])]))
+    frames = parse_lines(pl.concat([lines_frame({"a": lines}), lines_frame({"b": lines[2:]})]))
     # An identical repeat is one quote; a conflicting one rejects every line of the symbol.
     assert frames.quotes.select("sha256", "line_no").rows() == []
     assert frames.index_levels.select("sha256", "line_no").rows() == [("a", 2), ("b", 3)]
