@@ -96,7 +96,7 @@ def build(raw: Path, warehouse: Path) -> tuple[float, float, str]:
 
 def synth(out: Path, *, days: int, scale: Scale) -> Path:
     """Synthetic captures in ``out`` (kept: regenerated only when the parameters change)."""
-    from dagster_project.tools.synth import write_captures
+    from dagster_project.tools.synth.captures import write_captures
 
     expected = out / "expected.json"
     wanted = {"days": days, "captures_per_day": scale.captures_per_day, "symbols": scale.symbols}

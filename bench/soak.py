@@ -24,7 +24,7 @@ from typing import Any
 
 import duckdb
 
-from dagster_project.tools.synth import write_captures
+from dagster_project.tools.synth.captures import write_captures
 
 CLI = str(Path(sys.executable).with_name("market-snapshots"))
 _SEED = 20241018

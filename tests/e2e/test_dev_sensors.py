@@ -20,7 +20,7 @@ from dagster_project.defs.jobs import RANGE_END_TAG, RANGE_START_TAG
 from dagster_project.defs.resources import MarketResource
 from dagster_project.defs.sensors import changed_market_dates_sensor
 from dagster_project.settings import Settings, export_settings
-from dagster_project.tools.synth import write_captures
+from dagster_project.tools.synth.captures import write_captures
 from tests.e2e.conftest import materialize_all, query
 
 

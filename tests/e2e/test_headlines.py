@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dagster_project.settings import Settings
-from dagster_project.tools.synth import write_captures
+from dagster_project.tools.synth.captures import write_captures
 from tests.e2e.conftest import query
 
 MARKET_DATE = dt.date(2024, 10, 18)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dagster_project.settings import Settings
-from dagster_project.tools.synth import write_captures
+from dagster_project.tools.synth.captures import write_captures
 from tests.captures import SAMPLE, write
 from tests.e2e.conftest import Build, query
 from tests.faults.builds import day_page

@@ -1,4 +1,4 @@
-"""Tests for dagster_project.tools.synth_headlines and the headlines synth writes on its pages."""
+"""Tests for dagster_project.tools.synth.headlines and the headlines synth writes on its pages."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from dagster_project.core.calendar import psx_calendar
 from dagster_project.core.landing import inventory
 from dagster_project.core.normalise import CaptureSource, normalise_captures
 from dagster_project.settings import HOLIDAYS_SEED
-from dagster_project.tools.synth import ALIASES_SEED, SECTORS_SEED, write_captures
-from dagster_project.tools.synth_headlines import (
+from dagster_project.tools.synth.captures import write_captures
+from dagster_project.tools.synth.headlines import (
     KSE100,
     company_short_name,
     headline_names,
     session_headlines,
 )
+from dagster_project.tools.synth.symbols import ALIASES_SEED, SECTORS_SEED
 
 
 def test_company_names_lose_the_and_their_legal_words() -> None:

@@ -3,7 +3,7 @@
 A story names one stock the way Business Recorder writes it (its company name without ``The``
 and legal words, or a short name of ``psx_symbol_aliases``), or the KSE-100, or nothing at all.
 Each comes with the symbols ``marts.bridge_headline_symbol`` should link it to, which
-:mod:`synth` records in ``expected.json``. Deterministic given the generator.
+:mod:`.captures` records in ``expected.json``. Deterministic given the generator.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
-"""Tests for dagster_project.tools.synth, the synthetic capture generator."""
+"""Tests for dagster_project.tools.synth.captures: the files synth writes and expected.json."""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import itertools
 import json
@@ -19,16 +18,8 @@ from dagster_project.core.errors import ConfigError
 from dagster_project.core.landing import inventory
 from dagster_project.core.normalise import CaptureSource, NormalisedFrames, normalise_captures
 from dagster_project.settings import HOLIDAYS_SEED
-from dagster_project.tools.synth import (
-    INDEX_CODES,
-    Instrument,
-    SynthSummary,
-    add_parser,
-    symbol_names,
-    ticker_line,
-    write_captures,
-)
-from tests.captures import sample_ticker_lines
+from dagster_project.tools.synth.captures import SynthSummary, write_captures
+from dagster_project.tools.synth.market import INDEX_CODES
 
 PKT = dt.timezone(dt.timedelta(hours=5))
 # Shares far above the defaults so that a small run has every kind of page.
@@ -223,51 +214,10 @@ def ticker_line_pct(change: Decimal, previous: Decimal) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def test_ticker_lines_print_like_the_site() -> None:
-    stock = Instrument("HUBC", False, 0, 0.0, 0.0)
-    index = Instrument("KSE100", True, 0, 0.0, 0.0)
-    sample = sample_ticker_lines()
-    assert ticker_line(stock, 101_70, 96_80)[0] == sample[10]
-    assert ticker_line(Instrument("AGL", False, 0, 0, 0), 38_00, 38_00)[0] == sample[0]
-    assert ticker_line(Instrument("BOP", False, 0, 0, 0), 5_38, 5_44)[0] == sample[2]
-    assert ticker_line(index, 85_250_09, 85_585_43) == (
-        "KSE100 85,250 Decreased By -335.3 (-0.39%)",
-        ["85250", "-335.3", "-0.39"],
-    )
-    assert ticker_line(Instrument("KSE30", True, 0, 0, 0), 26_803_00, 26_983_97)[0] == sample[33]
-    assert ticker_line(stock, 1_234_50, 1_200_00)[0] == "HUBC 1,234.50 Increased By ▲ 34.50 (2.88%)"
-    assert ticker_line(index, 100_000_00, 100_000_03)[0] == "KSE100 100,000 No Change 0 (0%)"
-
-
-def test_symbols_come_from_the_seed_then_made_up() -> None:
-    assert symbol_names(3) == ["AGL", "AIRLINK", "BOP"]
-    names = symbol_names(32)
-    assert names == sorted(names) and len(set(names)) == 32
-    assert {"SYN001", "SYN002", "HUBC", "WTL"} <= set(names)
-
-
 def test_refuses_a_non_empty_directory(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("x")
     with pytest.raises(ConfigError, match="not empty"):
         write_captures(tmp_path, days=1, symbols=1, captures_per_day=1, seed=0)
-
-
-def test_the_synth_sub_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    main = argparse.ArgumentParser(prog="market-snapshots")
-    add_parser(main.add_subparsers(dest="command", required=True))
-    out, truth = tmp_path / "raw", tmp_path / "truth.json"
-    args = main.parse_args(
-        [
-            *("synth", "--days", "2", "--symbols", "2", "--captures-per-day", "2"),
-            *("--out", str(out), "--seed", "3", "--start", "2024-10-18", "--expected", str(truth)),
-        ]
-    )
-    assert args.handler(args) == 0
-    assert "wrote" in capsys.readouterr().out
-    expected = json.loads(truth.read_text(encoding="utf-8"))
-    assert list(expected["market_dates"]) == ["2024-10-18", "2024-10-21"]
-    assert expected["symbols"] == ["AGL", "AIRLINK"]
-    assert not (out / "expected.json").exists()
 
 
 def test_a_large_batch_normalises_in_one_go(tmp_path: Path, calendar: PsxCalendar) -> None:
