@@ -17,7 +17,7 @@ import polars as pl
 
 from dagster_project.core.calendar import PsxCalendar
 from dagster_project.core.dating import file_dating
-from dagster_project.core.fetch import read_sidecar
+from dagster_project.core.fetch.sidecar import read_sidecar
 
 CAPTURE_SUFFIXES = (".txt", ".htm", ".html")
 

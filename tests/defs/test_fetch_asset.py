@@ -9,7 +9,7 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from dagster_project.core.fetch import read_sidecar
+from dagster_project.core.fetch.sidecar import read_sidecar
 from dagster_project.core.landing import inventory
 from dagster_project.core.market_time import PKT
 from dagster_project.defs.landing.fetch import (

@@ -10,7 +10,10 @@ import dagster as dg
 import polars as pl
 
 from dagster_project.core.errors import ConfigError
-from dagster_project.core.fetch import FetchPolicy, Page, fetch_all, load_page_list, write_capture
+from dagster_project.core.fetch.capture_file import write_capture
+from dagster_project.core.fetch.http import fetch_all
+from dagster_project.core.fetch.pages import Page, load_page_list
+from dagster_project.core.fetch.policy import FetchPolicy
 from dagster_project.defs.metadata import markdown_table
 from dagster_project.defs.resources import MarketResource
 from dagster_project.settings import DEFAULT_PAGES_FILE
