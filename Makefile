@@ -39,11 +39,12 @@ bench: $(STAMP) ## Measure normalising, builds and BI queries (~25 min; BENCH_AR
 bi-check: $(STAMP) ## Drive Superset, Harlequin, SQLAlchemy, Evidence on a fresh build (not in make test)
 	$(BIN)/python -m tests.bi_check $(BI_CHECK_ARGS)
 
-lint: $(STAMP) ## ruff + mypy --strict + import-linter contracts (pyproject.toml)
+lint: $(STAMP) ## ruff + mypy --strict + import-linter contracts (pyproject.toml) + SQLFluff (dbt templater)
 	$(BIN)/ruff check dagster_project tests bench
 	$(BIN)/ruff format --check dagster_project tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	cd dbt && MARKET_WORK_DB=:memory: $(CURDIR)/$(BIN)/sqlfluff lint models tests
 
 format: $(STAMP) ## Format the Python code
 	$(BIN)/ruff format dagster_project tests

@@ -14,7 +14,9 @@ index_codes as (
 ),
 
 final as (
-    select aliases.alias, aliases.symbol
+    select
+        aliases.alias,
+        aliases.symbol
     from aliases
     left join sectors
         on aliases.symbol = sectors.symbol

@@ -22,28 +22,21 @@ captures as (
     select * from {{ ref('int_captures_classified') }}
 ),
 
-gainers as (
+-- Gainers and losers each ranked per market date, the largest move first (gainers by
+-- change_pct from the highest, losers from the lowest), ties A to Z; unchanged symbols neither.
+move_ranks as (
     select
         market_date,
         symbol,
+        change > 0 as is_gainer,
         cast(row_number() over (
-            partition by market_date
-            order by change_pct desc nulls last, symbol asc
-        ) as integer) as gainer_rank
+            partition by market_date, change > 0
+            order by
+                case when change > 0 then change_pct else -change_pct end desc nulls last,
+                symbol asc
+        ) as integer) as move_rank
     from quotes
-    where change > 0
-),
-
-losers as (
-    select
-        market_date,
-        symbol,
-        cast(row_number() over (
-            partition by market_date
-            order by change_pct asc nulls last, symbol asc
-        ) as integer) as loser_rank
-    from quotes
-    where change < 0
+    where change != 0
 ),
 
 -- A headline of each market date (or of the evening before) for each symbol it names.
@@ -53,7 +46,7 @@ headline_sightings as (
         headline_id,
         max(captured_at) as last_seen_at,
         min(position) as best_position,
-        coalesce(bool_or(session_phase = 'post_close'), false) as is_seen_after_close
+        bool_or({{ is_post_close('session_phase') }}) as is_seen_after_close
     from headlines
     group by market_date, headline_id
 ),
@@ -128,15 +121,16 @@ symbol_headlines as (
         on
             headline_candidates.seen_on = headline_breadth.market_date
             and headline_candidates.headline_id = headline_breadth.headline_id
-    qualify row_number() over (
-        partition by headline_candidates.market_date, headline_candidates.symbol
-        order by
-            headline_candidates.days_before asc,
-            headline_breadth.named_symbol_count asc,
-            headline_sightings.last_seen_at desc nulls last,
-            headline_sightings.best_position asc,
-            headline_candidates.headline asc
-    ) = 1
+    qualify
+        row_number() over (
+            partition by headline_candidates.market_date, headline_candidates.symbol
+            order by
+                headline_candidates.days_before asc,
+                headline_breadth.named_symbol_count asc,
+                headline_sightings.last_seen_at desc nulls last,
+                headline_sightings.best_position asc,
+                headline_candidates.headline asc
+        ) = 1
 ),
 
 final as (
@@ -149,15 +143,10 @@ final as (
         quotes.change,
         quotes.change_pct,
         cast(quotes.close_price - quotes.change as decimal(18, 2)) as prev_close,
-        gainers.gainer_rank,
-        losers.loser_rank,
-        case quotes.session_phase
-            when 'post_close' then 'close'
-            when 'open' then 'intraday'
-            when 'pre_open' then 'pre_open'
-            else 'unknown_time'
-        end as value_kind,
-        coalesce(quotes.session_phase = 'post_close', false) as is_close,
+        case when move_ranks.is_gainer then move_ranks.move_rank end as gainer_rank,
+        case when not move_ranks.is_gainer then move_ranks.move_rank end as loser_rank,
+        {{ value_kind('quotes.session_phase') }} as value_kind,
+        {{ is_post_close('quotes.session_phase') }} as is_close,
         symbol_headlines.headline_id,
         symbol_headlines.headline,
         symbol_headlines.match_kind as headline_match,
@@ -166,14 +155,10 @@ final as (
     from quotes
     left join symbols
         on quotes.symbol = symbols.symbol
-    left join gainers
+    left join move_ranks
         on
-            quotes.market_date = gainers.market_date
-            and quotes.symbol = gainers.symbol
-    left join losers
-        on
-            quotes.market_date = losers.market_date
-            and quotes.symbol = losers.symbol
+            quotes.market_date = move_ranks.market_date
+            and quotes.symbol = move_ranks.symbol
     left join symbol_headlines
         on
             quotes.market_date = symbol_headlines.market_date

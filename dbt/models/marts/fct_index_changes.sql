@@ -13,13 +13,8 @@ final as (
         change,
         change_pct,
         cast(level - change as decimal(18, 2)) as prev_level,
-        case session_phase
-            when 'post_close' then 'close'
-            when 'open' then 'intraday'
-            when 'pre_open' then 'pre_open'
-            else 'unknown_time'
-        end as value_kind,
-        coalesce(session_phase = 'post_close', false) as is_close,
+        {{ value_kind('session_phase') }} as value_kind,
+        {{ is_post_close('session_phase') }} as is_close,
         capture_id,
         captured_at
     from index_levels

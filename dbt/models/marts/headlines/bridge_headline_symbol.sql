@@ -35,7 +35,7 @@ names as (
     select
         symbol,
         false as is_index,
-        symbol as name,
+        symbol as symbol_name,
         'symbol' as match_kind
     from symbols
 
@@ -44,7 +44,7 @@ names as (
     select
         index_code as symbol,
         true as is_index,
-        index_code as name,
+        index_code as symbol_name,
         'symbol' as match_kind
     from index_codes
 
@@ -59,7 +59,7 @@ names as (
             || '\(Pvt\.?\)|Pvt\.?))+\s*$',
             '',
             'i'
-        ) as name,
+        ) as symbol_name,
         'company_name' as match_kind
     from symbols
     where company_name is not null
@@ -69,7 +69,7 @@ names as (
     select
         aliases.symbol,
         index_codes.index_code is not null as is_index,
-        aliases.alias as name,
+        aliases.alias as symbol_name,
         case when aliases.is_refused then 'refused' else 'alias' end as match_kind
     from aliases
     left join index_codes
@@ -79,7 +79,7 @@ names as (
 name_words as (
     select
         *,
-        regexp_extract_all(name, '[\p{L}\p{N}]+') as words
+        regexp_extract_all(symbol_name, '[\p{L}\p{N}]+') as words
     from names
 ),
 
@@ -108,10 +108,11 @@ headline_cases as (
     select
         *,
         -- Title case: two or more words of five letters or more, none of them lower-case.
-        not is_all_caps
-        and len(list_filter(words, lambda word: regexp_matches(word, '^\p{L}{5,}$'))) >= 2
-        and len(list_filter(words, lambda word: regexp_matches(word, '^\p{Ll}\p{L}{4,}$'))) = 0
-        as is_title_case
+        (
+            not is_all_caps
+            and len(list_filter(words, lambda word: regexp_matches(word, '^\p{L}{5,}$'))) >= 2
+            and len(list_filter(words, lambda word: regexp_matches(word, '^\p{Ll}\p{L}{4,}$'))) = 0
+        ) as is_title_case
     from headline_words
 ),
 

@@ -5,7 +5,7 @@ with
 captures as (
     select * from {{ ref('int_captures_classified') }}
     where
-        (status = 'loaded' or (status = 'superseded' and captured_at is not null))
+        {{ is_session_capture() }}
         and {{ in_market_date_window('market_date') }}
 ),
 

@@ -4,10 +4,15 @@ facts as (
     select * from {{ ref('fct_sector_daily') }}
 ),
 
+latest_market_date as (
+    select max(market_date) as market_date from facts
+),
+
 final as (
-    select *
+    select facts.*
     from facts
-    where market_date = (select max(market_date) from facts)
+    inner join latest_market_date
+        on facts.market_date = latest_market_date.market_date
 )
 
 select * from final

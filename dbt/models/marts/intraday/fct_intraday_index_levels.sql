@@ -4,13 +4,12 @@ with
 captures as (
     select * from {{ ref('int_captures_classified') }}
     where
-        status in ('loaded', 'superseded')
-        and captured_at is not null
+        {{ is_session_capture(timed_only=true) }}
         and {{ in_market_date_window('market_date') }}
 ),
 
-quotes as (
-    select * from {{ ref('stg_brecorder__quotes') }}
+index_levels as (
+    select * from {{ ref('stg_brecorder__index_levels') }}
 ),
 
 final as (
@@ -19,15 +18,15 @@ final as (
         captures.captured_at,
         captures.captured_at_source,
         captures.session_phase,
-        quotes.symbol,
-        quotes.close_price as price,
-        quotes.change,
-        quotes.change_pct,
+        index_levels.index_code,
+        index_levels.level,
+        index_levels.change,
+        index_levels.change_pct,
         captures.status = 'loaded' as is_daily_value,
         captures.capture_id
     from captures
-    inner join quotes
-        on captures.sha256 = quotes.sha256
+    inner join index_levels
+        on captures.sha256 = index_levels.sha256
 )
 
 select * from final

@@ -55,7 +55,7 @@ ranked as (
             partition by market_date
             order by
                 is_replay asc,
-                coalesce(session_phase = 'post_close', false) desc,
+                {{ is_post_close('session_phase') }} desc,
                 ordered_at desc,
                 capture_id asc
         ) as market_date_rank
@@ -67,7 +67,7 @@ winners as (
         market_date,
         capture_id as winning_capture_id,
         ordered_at as winning_ordered_at,
-        coalesce(session_phase = 'post_close', false) as is_winner_post_close
+        {{ is_post_close('session_phase') }} as is_winner_post_close
     from ranked
     where market_date_rank = 1
 ),
@@ -117,7 +117,7 @@ accepted_classified as (
                     )
             when
                 winners.is_winner_post_close
-                and coalesce(ranked.session_phase != 'post_close', true)
+                and not {{ is_post_close('ranked.session_phase') }}
                 then format(
                         'superseded by {} (captured after the close)',
                         winners.winning_capture_id

@@ -74,21 +74,14 @@ dated as (
             when normalised_captures.page_date is not null then normalised_captures.is_session_day
             else captures.file_is_session_day
         end as is_session_day,
+        captures.captured_at as file_captured_at,
+        captures.captured_at_source as file_captured_at_source,
         case
-            when captures.captured_at is not null then captures.captured_at
             when
                 cast(timezone('Asia/Karachi', captures.file_modified_at) as date)
                 = normalised_captures.page_date
                 then captures.file_modified_at
-        end as captured_at,
-        case
-            when captures.captured_at is not null then captures.captured_at_source
-            when
-                cast(timezone('Asia/Karachi', captures.file_modified_at) as date)
-                = normalised_captures.page_date
-                then 'file_time'
-            else 'unknown'
-        end as captured_at_source,
+        end as page_day_file_modified_at,
         normalised_captures.line_count,
         normalised_captures.quote_count,
         normalised_captures.index_count,
@@ -105,10 +98,16 @@ joined as (
         dated.source_path,
         dated.source_path_count,
         dated.byte_size,
-        dated.captured_at,
-        dated.captured_at_source,
+        coalesce(dated.file_captured_at, dated.page_day_file_modified_at) as captured_at,
+        case
+            when dated.file_captured_at is not null then dated.file_captured_at_source
+            when dated.page_day_file_modified_at is not null then 'file_time'
+            else 'unknown'
+        end as captured_at_source,
         -- Orders captures of one market date: the capture time, else the file time.
-        coalesce(dated.captured_at, dated.file_modified_at) as ordered_at,
+        coalesce(
+            dated.file_captured_at, dated.page_day_file_modified_at, dated.file_modified_at
+        ) as ordered_at,
         dated.file_modified_at,
         dated.capture_format,
         dated.page_date,

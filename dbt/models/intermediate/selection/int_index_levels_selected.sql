@@ -1,23 +1,12 @@
 with
 
-captures as (
+loaded_captures as (
     select * from {{ ref('int_captures_classified') }}
+    where status = 'loaded'
 ),
 
 index_levels as (
     select * from {{ ref('stg_brecorder__index_levels') }}
-),
-
-loaded_captures as (
-    select
-        capture_id,
-        sha256,
-        market_date,
-        captured_at,
-        captured_at_source,
-        session_phase
-    from captures
-    where status = 'loaded'
 ),
 
 final as (
