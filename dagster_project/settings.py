@@ -12,12 +12,19 @@ Every path a build touches derives from three variables:
   sidecar and no date in its name by its file's modification time (``1``/``true``/``yes``).
 - ``MARKET_HISTORY_START`` (default 2015-01-01): the first PSX session the daily partitions
   offer; a capture of an earlier market date is an error that names this variable.
+- ``MARKET_SCHEDULE_CRON`` (default ``30 16 * * 1-5``, Pakistan time): when the daily schedule
+  fetches and builds; ``MARKET_AUTOMATION=stopped`` leaves the schedule and sensors off.
+- ``MARKET_LOG_LEVEL`` (default ``INFO``): the console log level of a build's Dagster runs.
+
+They are read once (:func:`load_settings`) and passed down as a :class:`Settings`: the CLI reads
+them for a build, the Dagster definitions when they load (``defs/deployment.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +34,8 @@ from dagster_project.core.errors import ConfigError
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
+# dbt is installed beside this interpreter (the project's .venv), whether or not it is on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 HOLIDAYS_SEED = DBT_PROJECT_DIR / "seeds" / "psx_holidays.csv"
 INDEX_CODES_SEED = DBT_PROJECT_DIR / "seeds" / "psx_index_codes.csv"
 DEFAULT_PAGES_FILE = PROJECT_ROOT / "config" / "pages.yaml"
@@ -37,6 +46,8 @@ DEFAULT_MAX_CAPTURE_BYTES = 10 * 1024 * 1024
 #: The synthetic history of ``make bench`` (``market-snapshots synth``) starts here, and the
 #: real-page fixtures (from late 2020) and the shipped sample (2024) come after it.
 DEFAULT_HISTORY_START = dt.date(2015, 1, 1)
+#: After the PSX close (15:30 Pakistan time) on weekdays.
+DEFAULT_SCHEDULE_CRON = "30 16 * * 1-5"
 #: The PSX calendar (``core/calendar.py``) knows no session before this day.
 EARLIEST_HISTORY_START = dt.date(2000, 1, 1)
 
@@ -52,6 +63,9 @@ class Settings:
     pages_file: Path = DEFAULT_PAGES_FILE
     trust_file_times: bool = False
     history_start: dt.date = DEFAULT_HISTORY_START
+    schedule_cron: str = DEFAULT_SCHEDULE_CRON
+    automation: bool = True
+    log_level: str = "INFO"
 
     @property
     def work_db(self) -> Path:
@@ -95,6 +109,9 @@ class Settings:
             "MARKET_PAGES_FILE": str(self.pages_file),
             "MARKET_TRUST_FILE_TIMES": "1" if self.trust_file_times else "0",
             "MARKET_HISTORY_START": self.history_start.isoformat(),
+            "MARKET_SCHEDULE_CRON": self.schedule_cron,
+            "MARKET_AUTOMATION": "running" if self.automation else "stopped",
+            "MARKET_LOG_LEVEL": self.log_level,
             "DBT_LOG_PATH": str(self.dbt_log_dir),
         }
 
@@ -112,6 +129,9 @@ def make_settings(
     pages_file: str | Path | None = None,
     trust_file_times: bool = False,
     history_start: dt.date | None = None,
+    schedule_cron: str | None = None,
+    automation: bool = True,
+    log_level: str | None = None,
 ) -> Settings:
     """Resolve settings from explicit values, falling back to the project defaults."""
     raw = _absolute(str(raw_dir)) if raw_dir else PROJECT_ROOT / "raw"
@@ -139,6 +159,9 @@ def make_settings(
         pages_file=pages,
         trust_file_times=trust_file_times,
         history_start=start,
+        schedule_cron=schedule_cron or DEFAULT_SCHEDULE_CRON,
+        automation=automation,
+        log_level=(log_level or "INFO").upper(),
     )
 
 
@@ -183,10 +206,22 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         pages_file=env.get("MARKET_PAGES_FILE") or None,
         trust_file_times=parse_flag("MARKET_TRUST_FILE_TIMES", env.get("MARKET_TRUST_FILE_TIMES")),
         history_start=parse_history_start(env.get("MARKET_HISTORY_START")),
+        schedule_cron=env.get("MARKET_SCHEDULE_CRON") or None,
+        automation=parse_automation(env.get("MARKET_AUTOMATION")),
+        log_level=env.get("MARKET_LOG_LEVEL") or None,
     )
 
 
+def parse_automation(value: str | None) -> bool:
+    """``MARKET_AUTOMATION``: ``running`` (the default) or ``stopped``."""
+    text = (value or "running").strip().lower()
+    if text not in ("running", "stopped"):
+        raise ConfigError(f"MARKET_AUTOMATION must be running or stopped, got {value!r}")
+    return text == "running"
+
+
 def export_settings(settings: Settings, env: MutableMapping[str, str] | None = None) -> None:
-    """Write the settings into the environment so Dagster's ``EnvVar``s and dbt read them."""
+    """Write the settings into the environment, for the processes a command starts (dbt, the
+    Dagster UI and daemon) and for the Dagster definitions the command then loads."""
     target = os.environ if env is None else env
     target.update(settings.as_env())

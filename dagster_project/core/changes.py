@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Sequence
 
 import duckdb
 
@@ -28,28 +29,28 @@ _WINNERS = (
     "select market_date, capture_id from intermediate.int_captures_classified "
     "where status = 'loaded' or (status = 'superseded' and captured_at is not null)"
 )
-_FACT_TABLES = (
-    "fct_daily_movers",
-    "fct_index_changes",
-    "fct_intraday_quotes",
-    "fct_intraday_index_levels",
-)
 
 
-def _built(con: duckdb.DuckDBPyConnection) -> str | None:
-    parts = [
-        f"select distinct market_date, capture_id from marts.{table}"
-        for table in _FACT_TABLES
-        if table_exists(con, "marts", table)
-    ]
-    if len(parts) < len(_FACT_TABLES):
+def _built(con: duckdb.DuckDBPyConnection, facts: Sequence[str]) -> str | None:
+    """The (market_date, capture_id) pairs the facts hold, or None when one of them is missing."""
+    relations = [fact.split(".", 1) for fact in facts]
+    if not relations or not all(table_exists(con, schema, table) for schema, table in relations):
         return None
-    return " union ".join(parts)
+    return " union ".join(
+        f"select distinct market_date, capture_id from {schema}.{table}"
+        for schema, table in relations
+    )
 
 
-def affected_market_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
-    """Market dates whose facts are missing, stale or orphaned, oldest first."""
-    built = _built(con)
+def affected_market_dates(con: duckdb.DuckDBPyConnection, facts: Sequence[str]) -> list[dt.date]:
+    """Market dates whose facts are missing, stale or orphaned, oldest first.
+
+    Args:
+        con: The working database.
+        facts: ``schema.table`` of the facts that name their capture (``capture_id``): see
+            :func:`dagster_project.core.dbt_manifest.capture_facts`.
+    """
+    built = _built(con, facts)
     if built is None:
         rows = con.execute(f"select distinct market_date from ({_WINNERS}) order by 1").fetchall()
         return [row[0] for row in rows]

@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.core.changes import affected_market_dates, all_market_dates
+from dagster_project.core.dbt_manifest import DailyModel, capture_facts
 from dagster_project.core.fingerprint import files_fingerprint, imported_modules
 from dagster_project.core.warehouse import missing_relations
 
@@ -155,19 +156,21 @@ class FactsPlan:
 def plan_facts(
     con: duckdb.DuckDBPyConnection,
     *,
-    daily_relations: Sequence[tuple[str, str]],
+    daily: Sequence[DailyModel],
     empty_window: tuple[dt.date, dt.date],
     models_changed: bool = False,
 ) -> FactsPlan:
     """Which market dates to rebuild, given the working database after an ingest.
 
     Normally only the dates whose loaded capture changed, incrementally. Every loaded date, from
-    scratch, when the models changed or a daily-fact relation (``daily_relations``) is missing (a
+    scratch, when the models changed or a daily model (``daily``, dbt's tag) is missing (a
     first build); and when that leaves no date at all, the facts are still built, empty, over
     ``empty_window`` (any window would do: no date has a loaded capture).
     """
-    rebuild = models_changed or bool(missing_relations(con, list(daily_relations)))
-    dates = all_market_dates(con) if rebuild else affected_market_dates(con)
+    relations = [(model.schema, model.name) for model in daily]
+    rebuild = models_changed or bool(missing_relations(con, relations))
+    facts = capture_facts(list(daily))
+    dates = all_market_dates(con) if rebuild else affected_market_dates(con, facts)
     if dates:
         return FactsPlan(market_dates=dates, full_refresh=rebuild, window=(dates[0], dates[-1]))
     if rebuild:
@@ -178,7 +181,7 @@ def plan_facts(
 def plan_facts_at(
     work_db: Path,
     *,
-    daily_relations: Sequence[tuple[str, str]],
+    daily: Sequence[DailyModel],
     empty_window: tuple[dt.date, dt.date],
     models_changed: bool,
 ) -> FactsPlan:
@@ -187,7 +190,7 @@ def plan_facts_at(
     try:
         return plan_facts(
             con,
-            daily_relations=daily_relations,
+            daily=daily,
             empty_window=empty_window,
             models_changed=models_changed,
         )

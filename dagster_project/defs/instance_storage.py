@@ -10,7 +10,7 @@ as event by event, and records one "planned" event per asset and run with its pa
 instead of one per partition.
 
 ``market-snapshots build`` and ``make dev`` configure it in the ``dagster.yaml`` they write
-(``storage: custom:``, see ``commands/build.py``); the files stay ordinary Dagster SQLite storage,
+(``storage: custom:``, see ``cli/build.py``); the files stay ordinary Dagster SQLite storage,
 readable by a stock instance.
 """
 

@@ -13,16 +13,16 @@ import dagster as dg
 from dagster_project.core import planning
 from dagster_project.defs.landing.assets import capture_files
 from dagster_project.defs.landing.fetch import fetched_pages
-from dagster_project.defs.normalise.assets import normalised_captures
+from dagster_project.defs.normalised.assets import normalised_captures
 from dagster_project.defs.partitions import check_in_history, empty_window, market_date_partitions
-from dagster_project.defs.publish.assets import published_warehouse
-from dagster_project.defs.report.assets import market_report
+from dagster_project.defs.reports.assets import market_report
 from dagster_project.defs.transform.dbt import (
     DAILY_FACTS_OP,
-    daily_relations,
+    DAILY_MODELS,
     market_dbt_daily_facts,
     market_dbt_models,
 )
+from dagster_project.defs.warehouse.assets import published_warehouse
 from dagster_project.settings import (
     DBT_PROJECT_DIR,
     HOLIDAYS_SEED,
@@ -92,7 +92,7 @@ def plan_market_dates(settings: Settings) -> planning.FactsPlan:
     fingerprint = facts_fingerprint()
     plan = planning.plan_facts_at(
         settings.work_db,
-        daily_relations=daily_relations(),
+        daily=DAILY_MODELS,
         empty_window=empty_window(),
         models_changed=planning.models_changed(settings.state_dir, fingerprint),
     )

@@ -8,7 +8,8 @@ import dagster as dg
 from dagster_project.core.calendar import psx_calendar
 from dagster_project.core.errors import ConfigError
 from dagster_project.core.market_time import PSX_TIME_ZONE
-from dagster_project.settings import HOLIDAYS_SEED, load_settings
+from dagster_project.defs.deployment import DEPLOYMENT
+from dagster_project.settings import HOLIDAYS_SEED
 
 PARTITIONS_TIMEZONE = PSX_TIME_ZONE
 #: Holidays are excluded this far ahead of today, so a long-running ``make dev`` stays right.
@@ -43,7 +44,7 @@ def session_partitions(start: dt.date) -> dg.TimeWindowPartitionsDefinition:
     )
 
 
-HISTORY_START = load_settings().history_start
+HISTORY_START = DEPLOYMENT.history_start
 market_date_partitions = session_partitions(HISTORY_START)
 
 # Every asset that writes the working DuckDB file claims this pool: DuckDB allows one writer, so

@@ -1,10 +1,39 @@
-"""Dagster resources: where captures come from and where the warehouse goes."""
+"""Every Dagster resource of the project, configured from one :class:`Settings`.
+
+- ``market``: the raw dir, the published warehouse and the state dir (with the working DuckDB
+  file), as :class:`MarketResource`;
+- ``fetch``: the pages to fetch and how patiently (:class:`FetchResource`);
+- ``dbt``: dagster-dbt's CLI resource over ``dbt/``.
+
+The Dagster steps open DuckDB through :func:`dagster_project.core.warehouse.connect`, not
+dagster-duckdb's ``DuckDBResource``, on purpose: that resource always connects read-write, while
+the checks and the publish step must open the working file read-only (and the report the
+published file, which BI tools are reading); and its ``get_connection`` closes the connection only
+when the body succeeds, so a failed step would hold the file's lock in a long-lived ``dagster
+dev`` process until garbage collection. The paths stay in one place, the ``market`` resource.
+"""
 
 from __future__ import annotations
 
-import dagster as dg
+from pathlib import Path
+from typing import Any
 
-from dagster_project.settings import DEFAULT_MAX_CAPTURE_BYTES, Settings, make_settings
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from dagster_project.core.fetch.pages import Page, load_page_list
+from dagster_project.core.fetch.policy import FetchPolicy
+from dagster_project.settings import (
+    DBT_EXECUTABLE,
+    DBT_PROJECT_DIR,
+    DEFAULT_MAX_CAPTURE_BYTES,
+    DEFAULT_PAGES_FILE,
+    Settings,
+    make_settings,
+    parse_history_start,
+)
+
+_FETCH_DEFAULTS = FetchPolicy()
 
 
 class MarketResource(dg.ConfigurableResource):  # type: ignore[type-arg]
@@ -15,23 +44,84 @@ class MarketResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     state_dir: str
     max_capture_bytes: int = DEFAULT_MAX_CAPTURE_BYTES
     trust_file_times: int = 0
+    history_start: str = ""
 
     def settings(self) -> Settings:
+        """The settings of this deployment, as a run's steps use them."""
         return make_settings(
             raw_dir=self.raw_dir,
             warehouse=self.warehouse,
             state_dir=self.state_dir,
             max_capture_bytes=self.max_capture_bytes,
             trust_file_times=bool(self.trust_file_times),
+            history_start=parse_history_start(self.history_start),
         )
 
 
-def market_resource_from_env() -> MarketResource:
-    """The resource as configured by the ``MARKET_*`` environment variables."""
-    return MarketResource(
-        raw_dir=dg.EnvVar("MARKET_RAW_DIR"),
-        warehouse=dg.EnvVar("MARKET_WAREHOUSE"),
-        state_dir=dg.EnvVar("MARKET_STATE_DIR"),
-        max_capture_bytes=dg.EnvVar.int("MARKET_MAX_CAPTURE_BYTES"),
-        trust_file_times=dg.EnvVar.int("MARKET_TRUST_FILE_TIMES"),
-    )
+class FetchResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """The list of pages to fetch and how patiently to fetch them."""
+
+    pages_file: str = str(DEFAULT_PAGES_FILE)
+    connect_timeout: float = _FETCH_DEFAULTS.connect_timeout
+    read_timeout: float = _FETCH_DEFAULTS.read_timeout
+    total_timeout: float = _FETCH_DEFAULTS.total_timeout
+    attempts: int = _FETCH_DEFAULTS.attempts
+    backoff: float = _FETCH_DEFAULTS.backoff
+    max_bytes: int = _FETCH_DEFAULTS.max_bytes
+    max_redirects: int = _FETCH_DEFAULTS.max_redirects
+    user_agent: str = _FETCH_DEFAULTS.user_agent
+
+    def policy(self) -> FetchPolicy:
+        return FetchPolicy(
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
+            total_timeout=self.total_timeout,
+            attempts=self.attempts,
+            backoff=self.backoff,
+            max_bytes=self.max_bytes,
+            max_redirects=self.max_redirects,
+            user_agent=self.user_agent,
+        )
+
+    def pages_path(self) -> Path:
+        return Path(self.pages_file).expanduser().resolve()
+
+    def pages(self) -> list[Page]:
+        return load_page_list(self.pages_path())
+
+
+def market_config(settings: Settings) -> dict[str, Any]:
+    """The ``market`` resource's fields for ``settings``."""
+    return {
+        "raw_dir": str(settings.raw_dir),
+        "warehouse": str(settings.warehouse),
+        "state_dir": str(settings.state_dir),
+        "max_capture_bytes": settings.max_capture_bytes,
+        "trust_file_times": int(settings.trust_file_times),
+        "history_start": settings.history_start.isoformat(),
+    }
+
+
+def market_resource(settings: Settings) -> MarketResource:
+    return MarketResource(**market_config(settings))
+
+
+def fetch_resource(settings: Settings) -> FetchResource:
+    return FetchResource(pages_file=str(settings.pages_file))
+
+
+def resources(settings: Settings) -> dict[str, Any]:
+    """The resources of the definitions, configured from ``settings``."""
+    return {
+        "market": market_resource(settings),
+        "fetch": fetch_resource(settings),
+        "dbt": DbtCliResource(project_dir=str(DBT_PROJECT_DIR), dbt_executable=DBT_EXECUTABLE),
+    }
+
+
+def resources_run_config(settings: Settings) -> dict[str, Any]:
+    """Run config that points a run's resources at ``settings`` (a CLI build's own)."""
+    return {
+        "market": {"config": market_config(settings)},
+        "fetch": {"config": {"pages_file": str(settings.pages_file)}},
+    }

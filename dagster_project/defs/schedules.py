@@ -1,24 +1,24 @@
 """The daily schedule: after the PSX close on trading days, fetch the pages and build the day."""
 
 import datetime as dt
-import os
 
 import dagster as dg
 import polars as pl
 
 from dagster_project.core.calendar import psx_calendar
 from dagster_project.core.market_time import PKT, PSX_TIME_ZONE
+from dagster_project.defs.deployment import DEPLOYMENT
 from dagster_project.defs.jobs import daily_close_job
 from dagster_project.settings import HOLIDAYS_SEED
 
-SCHEDULE_CRON = os.environ.get("MARKET_SCHEDULE_CRON", "30 16 * * 1-5")
+SCHEDULE_CRON = DEPLOYMENT.schedule_cron
 
 
 def automation_status() -> dg.DefaultScheduleStatus:
     """Schedules and sensors run by default; ``MARKET_AUTOMATION=stopped`` leaves them off."""
-    if os.environ.get("MARKET_AUTOMATION", "running").lower() == "stopped":
-        return dg.DefaultScheduleStatus.STOPPED
-    return dg.DefaultScheduleStatus.RUNNING
+    if DEPLOYMENT.automation:
+        return dg.DefaultScheduleStatus.RUNNING
+    return dg.DefaultScheduleStatus.STOPPED
 
 
 @dg.schedule(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,17 +27,6 @@ from dagster_project.core.sql import ident, literal
 
 EXPORT_SCHEMAS = ("marts", "audit")
 PARTITION_COLUMN = "market_year"
-PARTITIONED_BY_YEAR = frozenset(
-    {
-        "fct_daily_movers",
-        "fct_sector_daily",
-        "fct_index_changes",
-        "fct_intraday_quotes",
-        "fct_intraday_index_levels",
-        "fct_headlines",
-        "bridge_headline_symbol",
-    }
-)
 SQL_FILE = "marts.sql"
 
 
@@ -50,6 +39,7 @@ class ExportedRelation:
     kind: str  # "table" or "view"
     rows: int
     location: str  # the relative Parquet path (glob) of a table; "" for a view
+    by_year: bool = False  # a table written in one folder per year of its market_date
 
 
 @dataclass(frozen=True)
@@ -62,14 +52,14 @@ class ExportResult:
 
 
 def _copy_table(
-    con: duckdb.DuckDBPyConnection, schema: str, table: str, out_dir: Path
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, out_dir: Path, *, by_year: bool
 ) -> ExportedRelation:
     relative = f"{schema}/{table}"
     target = out_dir / schema / table
     source = f"{ident(schema)}.{ident(table)}"
     count = con.execute(f"select count(*) from {source}").fetchall()[0][0]
     target.mkdir(parents=True)
-    if table not in PARTITIONED_BY_YEAR:
+    if not by_year:
         con.execute(
             f"copy (select * from {source} order by all) to "
             f"{literal(str(target / 'data.parquet'))} (format parquet, compression zstd)"
@@ -89,12 +79,12 @@ def _copy_table(
             f"{literal(str(target / f'{PARTITION_COLUMN}=0' / 'data.parquet'))} (format parquet)"
         )
     location = f"{relative}/{PARTITION_COLUMN}=*/*.parquet"
-    return ExportedRelation(schema, table, "table", int(count), location)
+    return ExportedRelation(schema, table, "table", int(count), location, by_year=True)
 
 
 def _view_sql(relation: ExportedRelation) -> str:
     name = f"{ident(relation.schema)}.{ident(relation.name)}"
-    if relation.name in PARTITIONED_BY_YEAR:
+    if relation.by_year:
         return (
             f"create or replace view {name} as select * exclude ({PARTITION_COLUMN}) "
             f"from read_parquet({literal(relation.location)}, hive_partitioning = true);"
@@ -153,9 +143,16 @@ def _write_sql(
 
 
 def export_warehouse(
-    warehouse: Path, out_dir: Path, *, schemas: Sequence[str] = EXPORT_SCHEMAS
+    warehouse: Path,
+    out_dir: Path,
+    *,
+    by_year: Collection[str],
+    schemas: Sequence[str] = EXPORT_SCHEMAS,
 ) -> ExportResult:
     """Write every table of ``schemas`` as Parquet, and ``marts.sql``, into ``out_dir``.
+
+    The tables named in ``by_year`` (the daily facts: dbt's ``daily`` tag) are partitioned by
+    the year of their ``market_date``; the others are one file each.
 
     The export is written into a sibling directory and swapped in at the end, so a failed export
     leaves the previous one whole. The warehouse is opened read-only.
@@ -187,7 +184,10 @@ def export_warehouse(
                 "where not internal and schema_name in (select unnest(?)) order by all",
                 [wanted],
             ).fetchall()
-            relations = [_copy_table(con, schema, table, staging) for schema, table in tables]
+            relations = [
+                _copy_table(con, schema, table, staging, by_year=table in by_year)
+                for schema, table in tables
+            ]
             _write_sql(con, relations, views, staging / SQL_FILE)
         finally:
             con.close()

@@ -14,8 +14,8 @@ import duckdb
 import pytest
 import sqlalchemy as sa
 
-from dagster_project.commands.export import add_parser
-from dagster_project.settings import PROJECT_ROOT
+from dagster_project.cli.export import add_parser, daily_fact_tables
+from dagster_project.settings import PROJECT_ROOT, make_settings
 from dagster_project.tools.export import export_warehouse
 from tests.faults.builds import LATEST, MARTS, Reference
 
@@ -213,6 +213,7 @@ def test_export_runs_in_the_duckdb_cli(export_dir: Path) -> None:
 def test_a_second_export_replaces_the_first(reference: Reference, export_dir: Path) -> None:
     stale = export_dir / "marts" / "stale.parquet"
     stale.write_bytes(b"left over")
-    export_warehouse(reference.warehouse, export_dir)
+    settings = make_settings(warehouse=str(reference.warehouse))
+    export_warehouse(reference.warehouse, export_dir, by_year=daily_fact_tables(settings))
     assert not stale.exists()
     assert not list(export_dir.parent.glob(".export.*"))

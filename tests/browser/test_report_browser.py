@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from dagster_project.commands.report import add_parser
+from dagster_project.cli.report import add_parser
 from dagster_project.report.format import percent, price, signed
 from dagster_project.settings import PROJECT_ROOT
 from tests.captures import SAMPLE

@@ -16,6 +16,7 @@ FACTS = (
     "fct_intraday_quotes",
     "fct_intraday_index_levels",
 )
+RELATIONS = [f"marts.{table}" for table in FACTS]
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def con() -> duckdb.DuckDBPyConnection:
 
 
 def test_nothing_changed_rebuilds_nothing(con: duckdb.DuckDBPyConnection) -> None:
-    assert affected_market_dates(con) == []
+    assert affected_market_dates(con, RELATIONS) == []
     assert all_market_dates(con) == [MON, TUE, WED]
 
 
@@ -53,7 +54,7 @@ def test_a_new_capture_rebuilds_its_date_and_the_next(con: duckdb.DuckDBPyConnec
         "values (?, 'm2', 'superseded', '2024-10-21 12:30:00+00')",
         [MON],
     )
-    assert affected_market_dates(con) == [MON, TUE]
+    assert affected_market_dates(con, RELATIONS) == [MON, TUE]
 
 
 def test_a_new_latest_day_rebuilds_that_day_alone(con: duckdb.DuckDBPyConnection) -> None:
@@ -62,14 +63,18 @@ def test_a_new_latest_day_rebuilds_that_day_alone(con: duckdb.DuckDBPyConnection
         "insert into intermediate.int_captures_classified values (?, 'h1', 'loaded', null)",
         [thursday],
     )
-    assert affected_market_dates(con) == [thursday]
+    assert affected_market_dates(con, RELATIONS) == [thursday]
 
 
 def test_a_missing_fact_table_rebuilds_every_date(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("drop table marts.fct_intraday_quotes")
-    assert affected_market_dates(con) == [MON, TUE, WED]
+    assert affected_market_dates(con, RELATIONS) == [MON, TUE, WED]
+
+
+def test_no_fact_tables_rebuilds_every_date(con: duckdb.DuckDBPyConnection) -> None:
+    assert affected_market_dates(con, []) == [MON, TUE, WED]
 
 
 def test_a_capture_gone_rebuilds_its_date(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("delete from intermediate.int_captures_classified where capture_id = 'w1'")
-    assert affected_market_dates(con) == [WED]
+    assert affected_market_dates(con, RELATIONS) == [WED]

@@ -12,14 +12,9 @@ import pytest
 from dagster_project.core.fetch.sidecar import read_sidecar
 from dagster_project.core.landing import inventory
 from dagster_project.core.market_time import PKT
-from dagster_project.defs.landing.fetch import (
-    ALL_PAGES_FETCHED,
-    FETCHED_PAGES,
-    FetchResource,
-    fetch_resource_from_env,
-    fetched_pages,
-)
-from dagster_project.defs.resources import MarketResource
+from dagster_project.defs.landing.fetch import ALL_PAGES_FETCHED, FETCHED_PAGES, fetched_pages
+from dagster_project.defs.resources import FetchResource, MarketResource, fetch_resource
+from dagster_project.settings import load_settings
 from tests.page_server import HTML_PAGE, TEXT_PAGE, PageServer
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -181,7 +176,7 @@ def test_the_resource_reads_the_pages_file_from_the_environment(
         state_dir=str(tmp_path / "state"),
     )
     result = dg.materialize(
-        [fetched_pages], resources={"market": market, "fetch": fetch_resource_from_env()}
+        [fetched_pages], resources={"market": market, "fetch": fetch_resource(load_settings())}
     )
     assert result.success
     assert metadata(result)["pages_file"] == str(pages)

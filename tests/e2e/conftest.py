@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.build import run_build
+from dagster_project.cli.runs import run_build
 from dagster_project.settings import Settings, export_settings, make_settings
 from tests.captures import SAMPLE
 

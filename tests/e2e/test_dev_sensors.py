@@ -17,7 +17,7 @@ import dagster as dg
 from dagster_project.core import planning
 from dagster_project.definitions import defs
 from dagster_project.defs.jobs import RANGE_END_TAG, RANGE_START_TAG
-from dagster_project.defs.resources import MarketResource
+from dagster_project.defs.resources import MarketResource, resources_run_config
 from dagster_project.defs.sensors import changed_market_dates_sensor
 from dagster_project.settings import Settings, export_settings
 from dagster_project.tools.synth.captures import write_captures
@@ -54,7 +54,12 @@ def test_a_model_change_then_a_new_capture_rebuilds_every_date(tmp_path: Path) -
     export_settings(settings)
     try:
         instance = dg.DagsterInstance.ephemeral()
-        ingest = defs.resolve_job_def("ingest_captures").execute_in_process(instance=instance)
+        # A run of this deployment: its resources point at these settings (``dagster dev``'s
+        # definitions would have loaded with them).
+        resources = {"resources": resources_run_config(settings)}
+        ingest = defs.resolve_job_def("ingest_captures").execute_in_process(
+            instance=instance, run_config=resources
+        )
         assert ingest.success
         context = dg.build_run_status_sensor_context(
             sensor_name=changed_market_dates_sensor.name,
@@ -70,7 +75,7 @@ def test_a_model_change_then_a_new_capture_rebuilds_every_date(tmp_path: Path) -
         config = request.run_config["ops"]["market_dbt_daily_facts"]["config"]
         assert config == {"full_refresh": True, "facts_fingerprint": built_with}
         rebuilt = defs.resolve_job_def("build_market_dates").execute_in_process(
-            instance=instance, tags=request.tags, run_config=request.run_config
+            instance=instance, tags=request.tags, run_config={**request.run_config, **resources}
         )
         assert rebuilt.success
     finally:

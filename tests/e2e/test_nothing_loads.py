@@ -19,9 +19,9 @@ from dagster_project.core import planning
 from dagster_project.core.planning import plan_facts
 from dagster_project.defs.jobs import facts_run_config, plan_market_dates
 from dagster_project.defs.partitions import empty_window
-from dagster_project.defs.report.assets import market_report
+from dagster_project.defs.reports.assets import market_report
 from dagster_project.defs.resources import MarketResource
-from dagster_project.defs.transform.dbt import daily_relations
+from dagster_project.defs.transform.dbt import DAILY_MODELS
 from dagster_project.report.build_summary import NO_MARKET_DATE, REJECTED_CAPTURES_QUERY
 from dagster_project.settings import make_settings
 from tests.captures import SAMPLE, index_line, stock_line, write
@@ -211,7 +211,7 @@ def test_the_facts_are_planned_from_scratch_only_when_missing(undated: FirstBuil
     shutil.copy2(undated.warehouse.parent / ".state" / "work.duckdb", work)
     con = duckdb.connect(str(work))
     try:
-        facts = {"daily_relations": daily_relations(), "empty_window": empty_window()}
+        facts = {"daily": DAILY_MODELS, "empty_window": empty_window()}
         built = plan_facts(con, **facts)
         assert (built.market_dates, built.window) == ([], None)
         changed = plan_facts(con, **facts, models_changed=True)

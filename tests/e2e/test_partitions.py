@@ -9,8 +9,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from dagster_project.build import range_tags, run_backfill, run_build
+from dagster_project.cli.runs import range_tags, run_backfill, run_build
 from dagster_project.definitions import defs
+from dagster_project.defs.resources import resources_run_config
 from dagster_project.settings import Settings, export_settings, make_settings
 from tests.captures import SAMPLE, index_line, page, stock_line, write
 from tests.e2e.conftest import query
@@ -76,16 +77,25 @@ def test_dates_one_by_one_then_a_backfill_equal_a_full_build(tmp_path: Path, env
     parts = make_settings(raw_dir=raw, warehouse=tmp_path / "parts" / "market.duckdb")
     env_for(parts)
     instance = dg.DagsterInstance.ephemeral()
-    assert defs.resolve_job_def("ingest_captures").execute_in_process(instance=instance).success
+    # Runs of the parts' deployment: their resources point at its settings.
+    config = {"resources": resources_run_config(parts)}
+    ingest = defs.resolve_job_def("ingest_captures")
+    assert ingest.execute_in_process(instance=instance, run_config=config).success
     dates_job = defs.resolve_job_def("build_market_dates")
-    assert dates_job.execute_in_process(instance=instance, partition_key="2024-10-17").success
+    assert dates_job.execute_in_process(
+        instance=instance, partition_key="2024-10-17", run_config=config
+    ).success
     thursday_only = query(parts, "select distinct market_date from marts.fct_daily_movers")
     assert thursday_only == [(dt.date(2024, 10, 17),)]
-    assert dates_job.execute_in_process(instance=instance, partition_key="2024-10-18").success
+    assert dates_job.execute_in_process(
+        instance=instance, partition_key="2024-10-18", run_config=config
+    ).success
     assert snapshot(parts) == expected
 
     backfill = dates_job.execute_in_process(
-        instance=instance, tags=range_tags([dt.date(2024, 10, 17), dt.date(2024, 10, 18)])
+        instance=instance,
+        tags=range_tags([dt.date(2024, 10, 17), dt.date(2024, 10, 18)]),
+        run_config=config,
     )
     assert backfill.success
     assert snapshot(parts) == expected

@@ -12,9 +12,9 @@ import dagster as dg
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from dagster_project.commands.report import add_parser
+from dagster_project.cli.report import add_parser
 from dagster_project.core.errors import ConfigError, WarehouseError
-from dagster_project.defs.report.assets import market_report
+from dagster_project.defs.reports.assets import market_report
 from dagster_project.defs.resources import MarketResource
 from dagster_project.report.data import DayReport, load_day
 from dagster_project.report.format import percent, short_date, signed

@@ -184,7 +184,7 @@ def test_the_asset_graph_page_shows_the_lineage_in_a_browser(
             "marts / fct_sector_daily",
             "marts / fct_index_changes",
         ),
-        "publish": ("warehouse / published",),
+        "warehouse": ("warehouse / published",),
     }
     shot = tmp_path / "dagster-asset-graph.png"
     with sync_playwright() as playwright:

@@ -4,61 +4,17 @@ A URL that cannot be fetched is reported (run log, metadata, the ``all_pages_fet
 WARN severity) and the others still land; only an invalid pages file fails the asset.
 """
 
-from pathlib import Path
-
 import dagster as dg
 import polars as pl
 
 from dagster_project.core.errors import ConfigError
 from dagster_project.core.fetch.capture_file import write_capture
 from dagster_project.core.fetch.http import fetch_all
-from dagster_project.core.fetch.pages import Page, load_page_list
-from dagster_project.core.fetch.policy import FetchPolicy
 from dagster_project.defs.metadata import markdown_table
-from dagster_project.defs.resources import MarketResource
-from dagster_project.settings import DEFAULT_PAGES_FILE
+from dagster_project.defs.resources import FetchResource, MarketResource
 
 FETCHED_PAGES = dg.AssetKey(["landing", "fetched_pages"])
 ALL_PAGES_FETCHED = "all_pages_fetched"
-
-_DEFAULTS = FetchPolicy()
-
-
-class FetchResource(dg.ConfigurableResource):  # type: ignore[type-arg]
-    """The list of pages to fetch and how patiently to fetch them."""
-
-    pages_file: str = str(DEFAULT_PAGES_FILE)
-    connect_timeout: float = _DEFAULTS.connect_timeout
-    read_timeout: float = _DEFAULTS.read_timeout
-    total_timeout: float = _DEFAULTS.total_timeout
-    attempts: int = _DEFAULTS.attempts
-    backoff: float = _DEFAULTS.backoff
-    max_bytes: int = _DEFAULTS.max_bytes
-    max_redirects: int = _DEFAULTS.max_redirects
-    user_agent: str = _DEFAULTS.user_agent
-
-    def policy(self) -> FetchPolicy:
-        return FetchPolicy(
-            connect_timeout=self.connect_timeout,
-            read_timeout=self.read_timeout,
-            total_timeout=self.total_timeout,
-            attempts=self.attempts,
-            backoff=self.backoff,
-            max_bytes=self.max_bytes,
-            max_redirects=self.max_redirects,
-            user_agent=self.user_agent,
-        )
-
-    def pages_path(self) -> Path:
-        return Path(self.pages_file).expanduser().resolve()
-
-    def pages(self) -> list[Page]:
-        return load_page_list(self.pages_path())
-
-
-def fetch_resource_from_env() -> FetchResource:
-    """The resource with its page list from ``MARKET_PAGES_FILE``."""
-    return FetchResource(pages_file=dg.EnvVar("MARKET_PAGES_FILE"))
 
 
 def _cell(value: object) -> str | None:

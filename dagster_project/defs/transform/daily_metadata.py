@@ -16,16 +16,6 @@ from dagster_project.defs.metadata import (
 )
 from dagster_project.settings import Settings
 
-_FACT_OUTPUTS = {
-    "marts__fct_daily_movers": "fct_daily_movers",
-    "marts__fct_sector_daily": "fct_sector_daily",
-    "marts__fct_index_changes": "fct_index_changes",
-    "marts__fct_intraday_quotes": "fct_intraday_quotes",
-    "marts__fct_intraday_index_levels": "fct_intraday_index_levels",
-    "marts__fct_headlines": "fct_headlines",
-    "marts__bridge_headline_symbol": "bridge_headline_symbol",
-}
-
 
 def _fact_metadata(
     con: duckdb.DuckDBPyConnection, table: str, dbt_vars: dict[str, str]
@@ -106,13 +96,14 @@ _HEADLINE_METADATA = {"fct_headlines": _headlines, "bridge_headline_symbol": _li
 
 
 def with_daily_metadata(
-    events: Iterable[Any], *, settings: Settings, dbt_vars: dict[str, str]
+    events: Iterable[Any], *, settings: Settings, dbt_vars: dict[str, str], facts: dict[str, str]
 ) -> Iterator[Any]:
     """dbt's events, emitted once dbt has finished, with metadata added to the fact outputs.
 
     DuckDB lets one process use a file and dbt holds it while it runs, so the facts can be read
     only when dbt is done; the events are held until then and emitted in their original order
-    (outputs must stay in dependency order). dbt's own log still streams live.
+    (outputs must stay in dependency order). dbt's own log still streams live. ``facts`` maps
+    the outputs that get metadata to their table (the daily fact tables, from dbt's tag).
     """
     held: list[Any] = []
     failure: Exception | None = None
@@ -120,17 +111,18 @@ def with_daily_metadata(
         held.extend(events)
     except Exception as exc:  # dbt failed: still report what it did build, then fail
         failure = exc
-    yield from _enrich(held, settings=settings, dbt_vars=dbt_vars)
+    yield from _enrich(held, settings=settings, dbt_vars=dbt_vars, facts=facts)
     if failure is not None:
         raise failure
 
 
-def _is_fact(event: Any) -> bool:
-    return isinstance(event, dg.Output) and event.output_name in _FACT_OUTPUTS
+def _enrich(
+    held: list[Any], *, settings: Settings, dbt_vars: dict[str, str], facts: dict[str, str]
+) -> list[Any]:
+    def is_fact(event: Any) -> bool:
+        return isinstance(event, dg.Output) and event.output_name in facts
 
-
-def _enrich(held: list[Any], *, settings: Settings, dbt_vars: dict[str, str]) -> list[Any]:
-    if not any(_is_fact(event) for event in held):
+    if not any(is_fact(event) for event in held):
         return held
     try:
         con = duckdb.connect(str(settings.work_db), read_only=True)
@@ -141,10 +133,10 @@ def _enrich(held: list[Any], *, settings: Settings, dbt_vars: dict[str, str]) ->
             event.with_metadata(
                 {
                     **event.metadata,
-                    **_fact_metadata(con, _FACT_OUTPUTS[event.output_name], dbt_vars),
+                    **_fact_metadata(con, facts[event.output_name], dbt_vars),
                 }
             )
-            if _is_fact(event)
+            if is_fact(event)
             else event
             for event in held
         ]

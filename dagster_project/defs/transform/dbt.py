@@ -8,25 +8,21 @@ market date, and a run passes its partition window to dbt as ``--vars``.
 import datetime as dt
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from dagster_project.core import planning
-from dagster_project.core.errors import ConfigError
+from dagster_project.core.dbt_manifest import daily_models, ensure_manifest, read_manifest
+from dagster_project.defs.deployment import DEPLOYMENT
 from dagster_project.defs.partitions import WORK_DB_POOL, market_date_partitions
 from dagster_project.defs.resources import MarketResource
 from dagster_project.defs.transform.daily_metadata import with_daily_metadata
-from dagster_project.settings import DBT_PROJECT_DIR, Settings, load_settings
+from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
 
-# dbt is installed beside this interpreter (the project's .venv), whether or not it is on PATH.
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 DAILY_SELECTOR = "tag:daily"
 DAILY_FACTS_OP = "market_dbt_daily_facts"
 
@@ -51,57 +47,31 @@ class MarketDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else None
 
 
-def _loads_as_json(path: Path) -> bool:
-    """False for a manifest cut short or damaged (a killed ``dbt parse``, a full disk)."""
-    try:
-        json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return False
-    return True
-
-
-def ensure_manifest(project: DbtProject, settings: Settings) -> Path:
-    """Run ``dbt parse`` only when the manifest is missing, damaged or older than the dbt sources.
-
-    dbt runs in a child process with the settings' environment; this process's ``os.environ`` is
-    left as it is.
-    """
-    manifest = project.manifest_path
-    newest = max(path.stat().st_mtime for path in planning.dbt_source_files(project.project_dir))
-    if not manifest.exists() or manifest.stat().st_mtime < newest or not _loads_as_json(manifest):
-        command = [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(project.project_dir)]
-        command += ["--profiles-dir", str(project.profiles_dir)]
-        command += ["--target-path", str(project.target_path)]
-        done = subprocess.run(
-            command,
-            env={**os.environ, **settings.as_env()},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            output = (done.stdout + done.stderr).strip()[-3000:]
-            raise ConfigError(
-                f"dbt parse of {project.project_dir} failed (exit {done.returncode}):\n{output}"
-            )
-    return manifest
-
-
 # The manifest must exist before the asset definitions below read it: it is made (once, and
 # again only after a change to the dbt project) when this module is first imported.
-_settings = load_settings()
 dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR,
     profiles_dir=DBT_PROJECT_DIR,
-    target_path=_settings.dbt_target_dir,
+    target_path=DEPLOYMENT.dbt_target_dir,
 )
-ensure_manifest(dbt_project, _settings)
+DBT_MANIFEST = ensure_manifest(
+    dbt_executable=DBT_EXECUTABLE,
+    project_dir=dbt_project.project_dir,
+    profiles_dir=dbt_project.profiles_dir,
+    target_path=dbt_project.target_path,
+    source_files=planning.dbt_source_files(dbt_project.project_dir),
+    env=DEPLOYMENT.as_env(),
+)
+# The daily models (tag ``daily``): the partitioned asset, the planner and the metadata read them.
+DAILY_MODELS = daily_models(read_manifest(DBT_MANIFEST))
+FACTS = {f"{model.schema}__{model.name}": model.name for model in DAILY_MODELS if model.is_table}
+"""The fact tables by the name of their dbt asset's output (``marts__fct_daily_movers``)."""
 
 
 @contextmanager
 def _dbt_env(settings: Settings) -> Iterator[None]:
-    """Point dbt's profile and logs at this run's working database and state directory."""
-    wanted = {key: settings.as_env()[key] for key in ("MARKET_WORK_DB", "DBT_LOG_PATH")}
+    """Give dbt this run's settings: its profile's working database, its logs, the history start."""
+    wanted = settings.as_env()
     saved = {key: os.environ.get(key) for key in wanted}
     os.environ.update(wanted)
     try:
@@ -177,11 +147,12 @@ def market_dbt_daily_facts(
         # spoil dbt's partial parsing for the base models' runs too.
         target = settings.dbt_target_dir / "daily"
         invocation = dbt.cli(args, context=context, target_path=target)
-        yield from with_daily_metadata(invocation.stream(), settings=settings, dbt_vars=dbt_vars)
+        events = invocation.stream()
+        yield from with_daily_metadata(events, settings=settings, dbt_vars=dbt_vars, facts=FACTS)
     if config.full_refresh and config.facts_fingerprint and invocation.is_successful():
         planning.write_facts_stamp(settings.state_dir, config.facts_fingerprint)
 
 
 def daily_relations() -> list[tuple[str, str]]:
-    """``(schema, relation)`` of every daily-fact model (dbt tag ``daily``), as dbt names them."""
-    return sorted((key.path[0], key.path[-1]) for key in market_dbt_daily_facts.keys)
+    """``(schema, relation)`` of every daily model (dbt tag ``daily``), as dbt names them."""
+    return [(model.schema, model.name) for model in DAILY_MODELS]

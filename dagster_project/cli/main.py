@@ -9,12 +9,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from dagster_project.commands import build as build_commands
-from dagster_project.commands import export as export_commands
-from dagster_project.commands import report as report_commands
+from dagster_project.cli import build as build_commands
+from dagster_project.cli import export as export_commands
+from dagster_project.cli import report as report_commands
+from dagster_project.cli.synth import add_parser as add_synth_parser
 from dagster_project.core.errors import MarketSnapshotsError
 from dagster_project.settings import Settings, export_settings, load_settings
-from dagster_project.tools.synth.command import add_parser as add_synth_parser
 
 
 def _settings_from(args: argparse.Namespace) -> Settings:

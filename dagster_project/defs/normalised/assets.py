@@ -60,7 +60,7 @@ def pending_sources(
         dg.AssetSpec(
             ["normalised", table],
             deps=[CAPTURE_FILES],
-            group_name="normalise",
+            group_name="normalised",
             kinds={"polars", "duckdb"},
             description=_DESCRIPTIONS[table],
         )

@@ -1,4 +1,4 @@
-"""Tests for dagster_project.tools.synth.command: the ``market-snapshots synth`` sub-command."""
+"""Tests for dagster_project.cli.synth: the ``market-snapshots synth`` sub-command."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.tools.synth.command import add_parser
+from dagster_project.cli.synth import add_parser
 
 
 def test_the_synth_sub_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

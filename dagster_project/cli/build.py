@@ -29,7 +29,7 @@ from dagster_project.settings import (
 )
 
 if TYPE_CHECKING:
-    from dagster_project.build import BuildOutcome
+    from dagster_project.cli.runs import BuildOutcome
     from dagster_project.core.build_stamp import BuildInputs
 
 #: Asset events written per transaction (see ``defs/instance_storage.py``).
@@ -192,7 +192,7 @@ def run(
             print(_summary(settings))
             return 0
         clear_stamp(settings.state_dir)
-        from dagster_project.build import run_backfill, run_build
+        from dagster_project.cli.runs import run_backfill, run_build
 
         with open_instance(settings) as instance:
             if action == "build":

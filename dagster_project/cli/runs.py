@@ -10,7 +10,6 @@
 """
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +19,8 @@ from dagster_project.core.errors import MarketSnapshotsError
 from dagster_project.definitions import defs
 from dagster_project.defs.jobs import CLI_TAG, facts_run_config, plan_market_dates, range_tags
 from dagster_project.defs.partitions import HISTORY_START, sessions_in
-from dagster_project.defs.publish.assets import PUBLISHED_WAREHOUSE
+from dagster_project.defs.resources import resources_run_config
+from dagster_project.defs.warehouse.assets import PUBLISHED_WAREHOUSE
 from dagster_project.settings import Settings
 
 __all__ = ["BuildOutcome", "range_tags", "release_interrupted_runs", "run_backfill", "run_build"]
@@ -77,10 +77,13 @@ def failure_messages(result: Any) -> tuple[list[str], list[str]]:
     return messages, tracebacks
 
 
-def _run_config(extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Run config with the console log level of ``MARKET_LOG_LEVEL`` (default INFO)."""
-    level = os.environ.get("MARKET_LOG_LEVEL", "INFO").upper()
-    return {"loggers": {"console": {"config": {"log_level": level}}}, **(extra or {})}
+def _run_config(settings: Settings, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run config for ``settings``: the resources point at them, the console logs at their level."""
+    return {
+        "loggers": {"console": {"config": {"log_level": settings.log_level}}},
+        "resources": resources_run_config(settings),
+        **(extra or {}),
+    }
 
 
 def _record(outcome: BuildOutcome, result: Any) -> bool:
@@ -94,14 +97,15 @@ def _record(outcome: BuildOutcome, result: Any) -> bool:
     return bool(result.success)
 
 
-def _ingest(instance: dg.DagsterInstance, outcome: BuildOutcome) -> bool:
+def _ingest(settings: Settings, instance: dg.DagsterInstance, outcome: BuildOutcome) -> bool:
     ingest = defs.resolve_job_def("ingest_captures").execute_in_process(
-        instance=instance, raise_on_error=False, tags=_CLI_TAGS, run_config=_run_config()
+        instance=instance, raise_on_error=False, tags=_CLI_TAGS, run_config=_run_config(settings)
     )
     return _record(outcome, ingest)
 
 
 def _build_dates(
+    settings: Settings,
     instance: dg.DagsterInstance,
     outcome: BuildOutcome,
     *,
@@ -112,7 +116,7 @@ def _build_dates(
         instance=instance,
         raise_on_error=False,
         tags={**_CLI_TAGS, **range_tags(list(window))},
-        run_config=_run_config(run_config),
+        run_config=_run_config(settings, run_config),
     )
     return _record(outcome, result)
 
@@ -143,17 +147,20 @@ def run_build(settings: Settings, *, instance: dg.DagsterInstance) -> BuildOutco
     """
     release_interrupted_runs(instance)
     outcome = BuildOutcome(success=False)
-    if not _ingest(instance, outcome):
+    if not _ingest(settings, instance, outcome):
         return outcome
     plan = plan_market_dates(settings)
     outcome.market_dates, outcome.full_refresh = plan.market_dates, plan.full_refresh
     if plan.window is not None:
         done = _build_dates(
-            instance, outcome, window=plan.window, run_config=facts_run_config(plan)
+            settings, instance, outcome, window=plan.window, run_config=facts_run_config(plan)
         )
     else:
         result = defs.resolve_job_def("publish_warehouse").execute_in_process(
-            instance=instance, raise_on_error=False, tags=_CLI_TAGS, run_config=_run_config()
+            instance=instance,
+            raise_on_error=False,
+            tags=_CLI_TAGS,
+            run_config=_run_config(settings),
         )
         done = _record(outcome, result)
     outcome.success = done
@@ -179,6 +186,8 @@ def run_backfill(
             "MARKET_HISTORY_START)"
         ]
         return outcome
-    if _ingest(instance, outcome) and _build_dates(instance, outcome, window=window):
+    if _ingest(settings, instance, outcome) and _build_dates(
+        settings, instance, outcome, window=window
+    ):
         outcome.success = True
     return outcome

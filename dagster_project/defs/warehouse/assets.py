@@ -25,7 +25,7 @@ _PUBLIC_DBT_KEYS = [
 @dg.asset(
     key=PUBLISHED_WAREHOUSE,
     deps=_PUBLIC_DBT_KEYS,
-    group_name="publish",
+    group_name="warehouse",
     kinds={"duckdb"},
     pool=WORK_DB_POOL,
 )

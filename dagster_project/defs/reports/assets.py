@@ -15,7 +15,7 @@ MARKET_REPORT = dg.AssetKey(["reports", "market_report"])
 @dg.asset(
     key=MARKET_REPORT,
     deps=[dg.AssetKey(["warehouse", "published"])],
-    group_name="report",
+    group_name="reports",
     kinds={"python", "html", "svg"},
 )
 def market_report(

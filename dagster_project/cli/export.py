@@ -6,15 +6,32 @@ import argparse
 import os
 from pathlib import Path
 
-from dagster_project.settings import make_settings
+from dagster_project.core.dbt_manifest import daily_facts, ensure_manifest, read_manifest
+from dagster_project.core.planning import dbt_source_files
+from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings, make_settings
 from dagster_project.tools.export import export_warehouse
+
+
+def daily_fact_tables(settings: Settings) -> frozenset[str]:
+    """The daily fact tables (dbt's ``daily`` tag), from the manifest of the settings' state dir
+    (parsed first if it is missing or older than the dbt project)."""
+    manifest = ensure_manifest(
+        dbt_executable=DBT_EXECUTABLE,
+        project_dir=DBT_PROJECT_DIR,
+        profiles_dir=DBT_PROJECT_DIR,
+        target_path=settings.dbt_target_dir,
+        source_files=dbt_source_files(DBT_PROJECT_DIR),
+        env=settings.as_env(),
+    )
+    return frozenset(model.name for model in daily_facts(read_manifest(manifest)))
 
 
 def export(args: argparse.Namespace) -> int:
     """Write the Parquet export of the published warehouse and print where it went."""
     settings = make_settings(warehouse=args.warehouse or os.environ.get("MARKET_WAREHOUSE"))
     out_dir = Path(args.out).expanduser() if args.out else settings.warehouse.parent / "export"
-    result = export_warehouse(settings.warehouse, out_dir)
+    by_year = daily_fact_tables(settings)
+    result = export_warehouse(settings.warehouse, out_dir, by_year=by_year)
     tables = [relation for relation in result.relations if relation.kind == "table"]
     views = [relation for relation in result.relations if relation.kind == "view"]
     print(f"export: {result.out_dir}")

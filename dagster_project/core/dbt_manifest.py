@@ -1,0 +1,122 @@
+"""What the dbt project says about its models, read from dbt's manifest (JSON; dbt not imported).
+
+Which models are daily facts is dbt's to say (the ``daily`` tag in ``dbt_project.yml``); the
+planner, the Dagster metadata and the export read it from here rather than listing the models
+again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster_project.core.errors import ConfigError
+
+DAILY_TAG = "daily"
+
+
+@dataclass(frozen=True)
+class DailyModel:
+    """A model tagged ``daily``: a fact rebuilt per market date, or a view over the facts.
+
+    Attributes:
+        schema: Its schema (``marts``, ``bi``).
+        name: Its relation name (the model's alias).
+        is_table: Materialised as data (incremental or table), not a view.
+        columns: Its documented columns.
+    """
+
+    schema: str
+    name: str
+    is_table: bool
+    columns: frozenset[str]
+
+    @property
+    def relation(self) -> str:
+        """``schema.name``."""
+        return f"{self.schema}.{self.name}"
+
+
+def read_manifest(manifest: Path) -> dict[str, object]:
+    """The manifest as JSON (a ConfigError when it is missing or damaged)."""
+    try:
+        loaded = json.loads(manifest.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read the dbt manifest {manifest}: {exc}") from exc
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"the dbt manifest {manifest} is not a JSON object")
+    return loaded
+
+
+def daily_models(manifest: Mapping[str, object], tag: str = DAILY_TAG) -> list[DailyModel]:
+    """Every model tagged ``tag``, sorted by schema and name."""
+    nodes = manifest.get("nodes", {})
+    models = [
+        DailyModel(
+            schema=node["schema"],
+            name=node.get("alias") or node["name"],
+            is_table=node["config"]["materialized"] != "view",
+            columns=frozenset(node.get("columns", {})),
+        )
+        for node in (nodes.values() if isinstance(nodes, dict) else [])
+        if node.get("resource_type") == "model" and tag in node.get("tags", [])
+    ]
+    return sorted(models, key=lambda model: (model.schema, model.name))
+
+
+def daily_facts(manifest: Mapping[str, object]) -> list[DailyModel]:
+    """The daily models that hold data (the fact tables), not the views over them."""
+    return [model for model in daily_models(manifest) if model.is_table]
+
+
+def capture_facts(models: list[DailyModel]) -> list[str]:
+    """``schema.table`` of the fact tables that name the capture each row came from.
+
+    The planner compares these with the captures each market date should take its values from
+    (a fact documents its ``capture_id`` column in its ``_models.yml``).
+    """
+    return [model.relation for model in models if model.is_table and "capture_id" in model.columns]
+
+
+def ensure_manifest(
+    *,
+    dbt_executable: str,
+    project_dir: Path,
+    profiles_dir: Path,
+    target_path: Path,
+    source_files: list[Path],
+    env: Mapping[str, str],
+) -> Path:
+    """Run ``dbt parse`` only when the manifest is missing, damaged or older than the sources.
+
+    dbt runs in a child process with ``env``; this process's ``os.environ`` is left as it is.
+
+    Returns:
+        The manifest's path.
+    """
+    manifest = target_path / "manifest.json"
+    newest = max(path.stat().st_mtime for path in source_files)
+    if manifest.exists() and manifest.stat().st_mtime >= newest and _loads(manifest):
+        return manifest
+    command = [dbt_executable, "parse", "--quiet", "--project-dir", str(project_dir)]
+    command += ["--profiles-dir", str(profiles_dir), "--target-path", str(target_path)]
+    done = subprocess.run(
+        command, env={**os.environ, **env}, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        output = (done.stdout + done.stderr).strip()[-3000:]
+        raise ConfigError(f"dbt parse of {project_dir} failed (exit {done.returncode}):\n{output}")
+    return manifest
+
+
+def _loads(path: Path) -> bool:
+    """False for a manifest cut short or damaged (a killed ``dbt parse``, a full disk)."""
+    try:
+        json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return True
