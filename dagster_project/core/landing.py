@@ -18,6 +18,7 @@ import polars as pl
 from dagster_project.core.calendar import PsxCalendar
 from dagster_project.core.dating import file_dating
 from dagster_project.core.fetch.sidecar import read_sidecar
+from dagster_project.core.market_time import UNIX_EPOCH
 
 CAPTURE_SUFFIXES = (".txt", ".htm", ".html")
 
@@ -37,7 +38,6 @@ CAPTURE_FILES_SCHEMA: dict[str, pl.DataType] = {
 FILE_SESSION_COLUMNS = ("file_session_date", "file_previous_session_date", "file_is_session_day")
 
 _CHUNK = 1 << 20
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def inventory(
             sha256 = file_sha256(path)
             sidecar = read_sidecar(path, expected_sha256=sha256)
             fetched_at = sidecar.fetched_at if sidecar else None
-        modified_at = _EPOCH + dt.timedelta(microseconds=stat.st_mtime_ns // 1000)
+        modified_at = UNIX_EPOCH + dt.timedelta(microseconds=stat.st_mtime_ns // 1000)
         dating = file_dating(
             path.name,
             modified_at=modified_at,

@@ -27,7 +27,7 @@ import duckdb
 from dagster_project.core.changes import affected_market_dates, all_market_dates
 from dagster_project.core.dbt_manifest import DailyModel, capture_facts
 from dagster_project.core.fingerprint import files_fingerprint, imported_modules
-from dagster_project.core.warehouse import missing_relations
+from dagster_project.core.warehouse import connect, missing_relations
 
 CORE_DIR = Path(__file__).resolve().parent
 DBT_SOURCE_FILES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
@@ -186,13 +186,7 @@ def plan_facts_at(
     models_changed: bool,
 ) -> FactsPlan:
     """:func:`plan_facts` on the working database file, opened read-only."""
-    con = duckdb.connect(str(work_db), read_only=True)
-    try:
+    with connect(work_db, read_only=True) as con:
         return plan_facts(
-            con,
-            daily=daily,
-            empty_window=empty_window,
-            models_changed=models_changed,
+            con, daily=daily, empty_window=empty_window, models_changed=models_changed
         )
-    finally:
-        con.close()

@@ -8,16 +8,12 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pl.DataFrame:
-    cursor = con.execute(sql, params)
-    rows = cursor.fetchall()
-    return pl.DataFrame(rows, schema=[c[0] for c in cursor.description or []], orient="row")
+from dagster_project.core.warehouse import query_frame
 
 
 def rejected_line_rates(con: duckdb.DuckDBPyConnection, *, max_rate: float) -> pl.DataFrame:
     """Loaded or replayed captures whose share of rejected ticker lines exceeds ``max_rate``."""
-    return _frame(
+    return query_frame(
         con,
         """
         select capture_id, source_path, rejected_line_count,
@@ -40,7 +36,7 @@ def prev_close_breaks(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     previous market date (a symbol absent for a while is not compared). A break usually means a
     corporate action (bonus, split, right issue) adjusted the reference price.
     """
-    return _frame(
+    return query_frame(
         con,
         """
         with dates as (
@@ -72,7 +68,7 @@ def index_arithmetic_errors(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     The strip may show levels and changes rounded to whole points and percentages to 0.01, so the
     tolerance is the percentage rounding plus what half a point on each can move the ratio.
     """
-    return _frame(
+    return query_frame(
         con,
         """
         select market_date, index_code, level, change, change_pct, prev_level,
@@ -94,11 +90,14 @@ def price_limit_breaches(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     larger; beyond it (by more than the one-paisa tick) is a corporate action or a data error.
     Each row names the capture and the ticker line as the page printed it.
     """
-    return _frame(
+    return query_frame(
         con,
         """
         select movers.market_date, movers.symbol,
-            format('{} {} ({}%)', movers.symbol, movers.close_price, movers.change_pct) as line,
+            -- The close with its two decimals, as the page prints it (format drops a trailing 0).
+            format(
+                '{} {} ({}%)', movers.symbol, printf('%.2f', movers.close_price), movers.change_pct
+            ) as line,
             movers.prev_close, movers.change,
             round(greatest(limits.limit_pct * movers.prev_close / 100, limits.min_rupees), 2)
                 as allowed_move,

@@ -37,6 +37,16 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
         con.close()
 
 
+def query_frame(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()
+) -> pl.DataFrame:
+    """Run a parameterised query and return its rows as a frame (values stay Python objects)."""
+    cursor = con.execute(sql, list(params))
+    rows = cursor.fetchall()
+    columns = [column[0] for column in cursor.description or []]
+    return pl.DataFrame(rows, schema=columns, orient="row")
+
+
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     rows = con.execute(
         "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",

@@ -12,6 +12,7 @@ import polars as pl
 from dagster_project.core import quality
 from dagster_project.core.calendar import psx_calendar
 from dagster_project.core.market_time import PKT
+from dagster_project.core.warehouse import connect
 from dagster_project.defs.metadata import markdown_table
 from dagster_project.defs.partitions import WORK_DB_POOL
 from dagster_project.defs.resources import MarketResource
@@ -29,11 +30,8 @@ T = TypeVar("T")
 
 def _read(market: MarketResource, query: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     """Run ``query`` on a read-only connection to the working database."""
-    con = duckdb.connect(str(market.settings().work_db), read_only=True)
-    try:
+    with connect(market.settings().work_db, read_only=True) as con:
         return query(con)
-    finally:
-        con.close()
 
 
 def _offending(

@@ -18,10 +18,9 @@ from urllib.parse import urlsplit
 
 from dagster_project.core.fetch.http import FetchOutcome
 from dagster_project.core.fetch.sidecar import FetchSidecar, encode_sidecar, sidecar_path
-from dagster_project.core.market_time import PKT
+from dagster_project.core.market_time import PKT, UNIX_EPOCH
 
 FETCHED_SUBDIR = "fetched"
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
 
 
@@ -79,7 +78,7 @@ def write_capture(outcome: FetchOutcome, raw_dir: Path, *, name: str | None = No
         name=name,
     )
     _write_atomic(sidecar_path(target), encode_sidecar(sidecar), mtime_ns=None, replace=True)
-    mtime_ns = (outcome.fetched_at - _EPOCH) // dt.timedelta(microseconds=1) * 1000
+    mtime_ns = (outcome.fetched_at - UNIX_EPOCH) // dt.timedelta(microseconds=1) * 1000
     # FileExistsError: a concurrent fetch wrote the same bytes in the same second meanwhile.
     with contextlib.suppress(FileExistsError):
         _write_atomic(target, body, mtime_ns=mtime_ns, replace=False)

@@ -18,7 +18,7 @@ ALL_PAGES_FETCHED = "all_pages_fetched"
 
 
 def _cell(value: object) -> str | None:
-    return None if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+    return None if value is None else str(value)
 
 
 @dg.asset(
