@@ -14,14 +14,21 @@ from pathlib import Path
 
 
 def files_fingerprint(paths: Iterable[Path], *, root: Path | None = None) -> str:
-    """A short hash of the given files' names (relative to ``root`` when under it) and bytes."""
+    """A short hash of the given files' names (relative to ``root`` when under it) and bytes.
+
+    Each name and each file's bytes go in with their length, so moving characters between a
+    name and its content changes the hash; files are taken in the order of those names.
+    """
+
+    def name(path: Path) -> str:
+        under = root is not None and path.is_relative_to(root)
+        return path.relative_to(root).as_posix() if root and under else path.name
+
     digest = hashlib.sha256()
-    for path in sorted(paths):
-        name = (
-            path.relative_to(root).as_posix() if root and path.is_relative_to(root) else path.name
-        )
-        digest.update(name.encode())
-        digest.update(path.read_bytes())
+    for label, path in sorted((name(path), path) for path in paths):
+        for part in (label.encode(), path.read_bytes()):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
     return digest.hexdigest()[:16]
 
 
