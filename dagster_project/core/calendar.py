@@ -8,10 +8,13 @@ back to Monday–Friday minus the seeded holidays.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import os
 from collections.abc import Iterable
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 import polars as pl
@@ -19,12 +22,56 @@ import polars as pl
 _CALENDAR_START = dt.date(2000, 1, 1)
 
 
+def _sessions_cache() -> Path:
+    """Where the XKAR sessions are kept between processes: one file per package version and day.
+
+    The package's calendar ends a year after the day it is built, so a day's list is that day's.
+    ``MARKET_CACHE_DIR`` moves the folder (default ``$XDG_CACHE_HOME/market-snapshots``).
+    """
+    folder = os.environ.get("MARKET_CACHE_DIR") or (
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "market-snapshots"
+    )
+    version = metadata.version("exchange-calendars")
+    name = f"xkar-sessions-{version}-{_CALENDAR_START}-{dt.date.today()}.txt"
+    return Path(folder) / name
+
+
+def _read_sessions(path: Path) -> tuple[dt.date, ...] | None:
+    try:
+        days = tuple(map(dt.date.fromisoformat, path.read_text(encoding="ascii").split()))
+    except (OSError, ValueError):
+        return None
+    return days or None
+
+
+def _write_sessions(path: Path, days: tuple[dt.date, ...]) -> None:
+    """Keep ``days`` in ``path`` if the folder can be written (a cache: failing is harmless)."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_text("\n".join(day.isoformat() for day in days) + "\n", encoding="ascii")
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
 @lru_cache(maxsize=1)
 def _xkar_sessions() -> tuple[dt.date, ...]:
-    import exchange_calendars as xcals  # slow import: only when a calendar is needed
+    """The XKAR sessions from 2000, read from the day's cache file when one exists.
+
+    Building them imports ``exchange-calendars`` and pandas (about 2 s); every build process
+    needs them (the partitions, the landing, the normaliser), so they are built once a day.
+    """
+    cache = _sessions_cache()
+    if (cached := _read_sessions(cache)) is not None:
+        return cached
+    import exchange_calendars as xcals  # slow import: only when the day's cache is missing
 
     calendar = xcals.get_calendar("XKAR", start=_CALENDAR_START.isoformat())
-    return tuple(ts.date() for ts in calendar.sessions)
+    days = tuple(ts.date() for ts in calendar.sessions)
+    _write_sessions(cache, days)
+    return days
 
 
 def read_holiday_seed(path: Path) -> frozenset[dt.date]:

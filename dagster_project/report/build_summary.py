@@ -87,10 +87,15 @@ def capture_lines(con: duckdb.DuckDBPyConnection, *, top: int = 5) -> list[str]:
 
 
 def raw_dir_note(raw_dir: Path) -> str | None:
-    """A plain sentence when the raw dir holds no capture file, else None."""
-    files = list(iter_raw_files(raw_dir))
-    if any(path.suffix.lower() in CAPTURE_SUFFIXES for path in files):
-        return None
+    """A plain sentence when the raw dir holds no capture file, else None.
+
+    The walk stops at the first capture, so a raw dir of years of captures costs next to nothing.
+    """
+    files: list[Path] = []
+    for path in iter_raw_files(raw_dir):
+        if path.suffix.lower() in CAPTURE_SUFFIXES:
+            return None
+        files.append(path)
     if not files:
         return f"raw dir {raw_dir} is empty: drop captures there"
     kinds = ", ".join(CAPTURE_SUFFIXES)

@@ -1,11 +1,16 @@
 {#
-    The market-date window of a partitioned run, from `--vars`:
-    `{"min_market_date": "2024-10-14", "max_market_date": "2024-10-18"}` (inclusive, ISO dates).
-    Without both vars the window is every date (a full build).
+    The market-date window of a partitioned run (inclusive ISO dates), from `--vars`
+    `{"min_market_date": "2024-10-14", "max_market_date": "2024-10-18"}`, or else from the
+    environment variables `MARKET_MIN_MARKET_DATE` and `MARKET_MAX_MARKET_DATE` (what the Dagster
+    asset sets). Without either the window is every date (a full build).
+
+    The environment is read only when dbt executes, never while it parses: dbt would otherwise
+    note the variables and re-parse the models whenever the window moves (a changed `--vars`
+    makes dbt parse the whole project again, about 3 s a run).
 #}
 {% macro market_date_window_bounds() -%}
-    {%- set lower = var('min_market_date', none) -%}
-    {%- set upper = var('max_market_date', none) -%}
+    {%- set lower = var('min_market_date', market_date_window_env('MARKET_MIN_MARKET_DATE')) -%}
+    {%- set upper = var('max_market_date', market_date_window_env('MARKET_MAX_MARKET_DATE')) -%}
     {%- if lower is none and upper is none -%}
         {{ return(none) }}
     {%- endif -%}
@@ -14,11 +19,19 @@
         or not modules.re.match(iso, lower | string)
         or not modules.re.match(iso, upper | string) -%}
         {{ exceptions.raise_compiler_error(
-            "min_market_date and max_market_date must both be ISO dates (YYYY-MM-DD), got "
+            "min_market_date and max_market_date (or MARKET_MIN_MARKET_DATE and "
+            ~ "MARKET_MAX_MARKET_DATE) must both be ISO dates (YYYY-MM-DD), got "
             ~ lower ~ " and " ~ upper
         ) }}
     {%- endif -%}
     {{ return([lower | string, upper | string]) }}
+{%- endmacro %}
+
+
+{# One bound of the window from the environment, or none (and always none while parsing). #}
+{% macro market_date_window_env(name) -%}
+    {%- set value = env_var(name, '') if execute else '' -%}
+    {{ return(value if value else none) }}
 {%- endmacro %}
 
 

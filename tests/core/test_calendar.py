@@ -1,8 +1,11 @@
 import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
 
 import polars as pl
 import pytest
 
+from dagster_project.core import calendar as calendar_module
 from dagster_project.core.calendar import PsxCalendar, psx_calendar, read_holiday_seed
 from dagster_project.settings import HOLIDAYS_SEED
 
@@ -57,3 +60,41 @@ def test_dates_past_the_package_range_use_weekdays_and_the_seed() -> None:
 def test_nulls_and_duplicates_resolve_once(calendar: PsxCalendar) -> None:
     frame = calendar.resolve(pl.Series([None, dt.date(2024, 10, 18), dt.date(2024, 10, 18)]))
     assert frame.height == 1
+
+
+@pytest.fixture
+def fresh_sessions(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """An empty sessions cache in ``tmp_path``; the process's own list is restored afterwards."""
+    monkeypatch.setenv("MARKET_CACHE_DIR", str(tmp_path / "cache"))
+    calendar_module._xkar_sessions.cache_clear()
+    yield tmp_path / "cache"
+    calendar_module._xkar_sessions.cache_clear()
+
+
+def test_the_sessions_are_cached_for_the_day_and_read_back_equal(fresh_sessions: Path) -> None:
+    import exchange_calendars as xcals
+
+    built = calendar_module._xkar_sessions()
+    expected = tuple(ts.date() for ts in xcals.get_calendar("XKAR", start="2000-01-01").sessions)
+    assert built == expected
+    (cache,) = fresh_sessions.iterdir()
+    assert str(dt.date.today()) in cache.name
+    calendar_module._xkar_sessions.cache_clear()
+    assert calendar_module._xkar_sessions() == expected  # now from the file
+
+
+def test_a_damaged_cache_is_rebuilt_and_an_unwritable_one_is_skipped(
+    fresh_sessions: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    expected = calendar_module._xkar_sessions()
+    (cache,) = fresh_sessions.iterdir()
+    cache.write_text("2024-13-45\nnot a date\n", encoding="ascii")
+    calendar_module._xkar_sessions.cache_clear()
+    assert calendar_module._xkar_sessions() == expected
+    assert cache.read_text(encoding="ascii").split()[0] == expected[0].isoformat()
+
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="ascii")
+    monkeypatch.setenv("MARKET_CACHE_DIR", str(blocked / "cache"))  # a folder under a file
+    calendar_module._xkar_sessions.cache_clear()
+    assert calendar_module._xkar_sessions() == expected

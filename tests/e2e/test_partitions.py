@@ -1,6 +1,7 @@
 """Daily partitions: dates materialised one by one, or backfilled together, equal a full build."""
 
 import datetime as dt
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -43,6 +44,31 @@ def write_two_sessions(raw: Path) -> None:
         SAMPLE.read_bytes(),
         captured_at=dt.datetime(2024, 10, 18, 16, 45, tzinfo=PKT),
     )
+
+
+def dbt_parse_reasons(settings: Settings) -> list[list[str]]:
+    """For each dbt invocation in the state's dbt log, oldest first: why it parsed in full.
+
+    dbt rotates its log at 10 MB (``dbt.log.1`` is the newest of the older files).
+    """
+    invocations: list[list[str]] = []
+    target = settings.dbt_target_dir
+    rotated = sorted(target.glob("dbt.log.*"), key=lambda path: -int(path.suffix[1:]))
+    lines = [
+        line
+        for log in [*rotated, target / "dbt.log"]
+        for line in log.read_text("utf-8").splitlines()
+    ]
+    for line in lines:
+        if not line.startswith("{"):
+            continue
+        event = json.loads(line)
+        code = event["info"]["code"]
+        if code == "A001":  # "Running with dbt=…": an invocation starts
+            invocations.append([])
+        elif code == "I024" and invocations:  # "Unable to do partial parsing because …"
+            invocations[-1].append(event["data"]["reason"])
+    return invocations
 
 
 def snapshot(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
@@ -101,6 +127,11 @@ def test_dates_one_by_one_then_a_backfill_equal_a_full_build(tmp_path: Path, env
     assert snapshot(parts) == expected
     materialized = instance.get_materialized_partitions(dg.AssetKey(["marts", "fct_daily_movers"]))
     assert {"2024-10-17", "2024-10-18"} <= materialized
+    # The window reaches dbt in the environment, which dbt reads only while it runs: moving it
+    # never makes dbt parse the project again (a changed --vars would, at every run).
+    reasons = dbt_parse_reasons(parts)
+    assert len(reasons) >= 4  # the base models, then the three runs of the daily facts
+    assert reasons[-3:] == [[], [], []]
 
 
 def test_backfill_command_rebuilds_a_range_after_a_capture_changes(tmp_path: Path, env_for) -> None:  # type: ignore[no-untyped-def]

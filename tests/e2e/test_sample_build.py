@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.core.warehouse import publish
-from dagster_project.settings import PROJECT_ROOT, Settings
+from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, PROJECT_ROOT, Settings
 from tests.captures import SAMPLE
 from tests.e2e.conftest import Build, query
 
@@ -215,3 +216,32 @@ def test_a_failed_build_keeps_the_previous_warehouse(
     before = (root / "warehouse" / "market.duckdb").read_bytes()
     build(tmp_path / "no-such-raw-dir", root=root, expect_success=False)
     assert (root / "warehouse" / "market.duckdb").read_bytes() == before
+
+
+def test_the_dbt_unit_tests_pass_on_the_built_project(
+    sample_build: Settings, tmp_path: Path
+) -> None:
+    """Builds leave dbt's unit tests out (they test the SQL, not the data): they run here."""
+    work_db = tmp_path / "work.duckdb"
+    shutil.copyfile(sample_build.work_db, work_db)  # the unit tests need the models' columns
+    target = tmp_path / "target"
+    done = subprocess.run(
+        [DBT_EXECUTABLE, "test", "--select", "test_type:unit", "--target-path", str(target)],
+        cwd=DBT_PROJECT_DIR,
+        env={
+            **os.environ,
+            **sample_build.as_env(),
+            "MARKET_WORK_DB": str(work_db),
+            "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+            "DBT_LOG_PATH": str(tmp_path / "logs"),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    assert len(manifest["unit_tests"]) >= 17
+    assert sorted(result["unique_id"] for result in results) == sorted(manifest["unit_tests"])
+    assert {result["status"] for result in results} == {"pass"}
