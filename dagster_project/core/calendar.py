@@ -45,7 +45,10 @@ def _read_sessions(path: Path) -> tuple[dt.date, ...] | None:
 
 
 def _write_sessions(path: Path, days: tuple[dt.date, ...]) -> None:
-    """Keep ``days`` in ``path`` if the folder can be written (a cache: failing is harmless)."""
+    """Keep ``days`` in ``path`` if the folder can be written (a cache: failing is harmless).
+
+    The files of other days and versions are removed, so the cache stays one file.
+    """
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,6 +57,11 @@ def _write_sessions(path: Path, days: tuple[dt.date, ...]) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             temp.unlink()
+        return
+    for stale in path.parent.glob("xkar-sessions-*.txt"):
+        if stale != path:
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 @lru_cache(maxsize=1)

@@ -74,10 +74,13 @@ def fresh_sessions(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[
 def test_the_sessions_are_cached_for_the_day_and_read_back_equal(fresh_sessions: Path) -> None:
     import exchange_calendars as xcals
 
+    fresh_sessions.mkdir()
+    yesterday = fresh_sessions / "xkar-sessions-4.13.2-2000-01-01-2000-01-03.txt"
+    yesterday.write_text("2000-01-03\n", encoding="ascii")
     built = calendar_module._xkar_sessions()
     expected = tuple(ts.date() for ts in xcals.get_calendar("XKAR", start="2000-01-01").sessions)
     assert built == expected
-    (cache,) = fresh_sessions.iterdir()
+    (cache,) = fresh_sessions.iterdir()  # another day's file is removed
     assert str(dt.date.today()) in cache.name
     calendar_module._xkar_sessions.cache_clear()
     assert calendar_module._xkar_sessions() == expected  # now from the file
