@@ -245,3 +245,39 @@ def test_the_dbt_unit_tests_pass_on_the_built_project(
     assert len(manifest["unit_tests"]) >= 17
     assert sorted(result["unique_id"] for result in results) == sorted(manifest["unit_tests"])
     assert {result["status"] for result in results} == {"pass"}
+
+
+def test_a_null_in_any_required_column_fails_its_model_test(
+    sample_build: Settings, tmp_path: Path
+) -> None:
+    """The not-null columns of a model are one test (``not_null_columns``): each null fails it."""
+    work_db = tmp_path / "work.duckdb"
+    shutil.copyfile(sample_build.work_db, work_db)
+    with duckdb.connect(str(work_db)) as con:
+        con.execute("update marts.fct_daily_movers set sector = null where symbol = 'HUBC'")
+        con.execute("update marts.fct_daily_movers set capture_id = null where symbol = 'PRL'")
+    target = tmp_path / "target"
+    done = subprocess.run(
+        [
+            DBT_EXECUTABLE,
+            "test",
+            "--select",
+            "test_name:not_null_columns,fct_daily_movers",
+            "--target-path",
+            str(target),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env={
+            **os.environ,
+            **sample_build.as_env(),
+            "MARKET_WORK_DB": str(work_db),
+            "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+            "DBT_LOG_PATH": str(tmp_path / "logs"),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout[-3000:]
+    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    assert [(result["status"], result["failures"]) for result in results] == [("fail", 2)]
