@@ -218,6 +218,26 @@ def test_a_failed_build_keeps_the_previous_warehouse(
     assert (root / "warehouse" / "market.duckdb").read_bytes() == before
 
 
+def _dbt_test(
+    settings: Settings, work_db: Path, select: str, target: Path
+) -> subprocess.CompletedProcess[str]:
+    """``dbt test --select SELECT`` on the working database ``work_db``, results in ``target``."""
+    return subprocess.run(
+        [DBT_EXECUTABLE, "test", "--select", select, "--target-path", str(target)],
+        cwd=DBT_PROJECT_DIR,
+        env={
+            **os.environ,
+            **settings.as_env(),
+            "MARKET_WORK_DB": str(work_db),
+            "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+            "DBT_LOG_PATH": str(target.parent / "logs"),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def test_the_dbt_unit_tests_pass_on_the_built_project(
     sample_build: Settings, tmp_path: Path
 ) -> None:
@@ -225,20 +245,7 @@ def test_the_dbt_unit_tests_pass_on_the_built_project(
     work_db = tmp_path / "work.duckdb"
     shutil.copyfile(sample_build.work_db, work_db)  # the unit tests need the models' columns
     target = tmp_path / "target"
-    done = subprocess.run(
-        [DBT_EXECUTABLE, "test", "--select", "test_type:unit", "--target-path", str(target)],
-        cwd=DBT_PROJECT_DIR,
-        env={
-            **os.environ,
-            **sample_build.as_env(),
-            "MARKET_WORK_DB": str(work_db),
-            "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
-            "DBT_LOG_PATH": str(tmp_path / "logs"),
-        },
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = _dbt_test(sample_build, work_db, "test_type:unit", target)
     assert done.returncode == 0, done.stdout[-3000:]
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
@@ -257,27 +264,7 @@ def test_a_null_in_any_required_column_fails_its_model_test(
         con.execute("update marts.fct_daily_movers set sector = null where symbol = 'HUBC'")
         con.execute("update marts.fct_daily_movers set capture_id = null where symbol = 'PRL'")
     target = tmp_path / "target"
-    done = subprocess.run(
-        [
-            DBT_EXECUTABLE,
-            "test",
-            "--select",
-            "test_name:not_null_columns,fct_daily_movers",
-            "--target-path",
-            str(target),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env={
-            **os.environ,
-            **sample_build.as_env(),
-            "MARKET_WORK_DB": str(work_db),
-            "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
-            "DBT_LOG_PATH": str(tmp_path / "logs"),
-        },
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = _dbt_test(sample_build, work_db, "test_name:not_null_columns,fct_daily_movers", target)
     assert done.returncode == 1, done.stdout[-3000:]
     results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
     assert [(result["status"], result["failures"]) for result in results] == [("fail", 2)]
