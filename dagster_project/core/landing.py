@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +18,7 @@ from dagster_project.core.calendar import PsxCalendar
 from dagster_project.core.dating import file_dating
 from dagster_project.core.fetch.sidecar import read_sidecar
 from dagster_project.core.market_time import UNIX_EPOCH
-
-CAPTURE_SUFFIXES = (".txt", ".htm", ".html")
+from dagster_project.core.raw_dir import is_capture_name, raw_files
 
 CAPTURE_FILES_SCHEMA: dict[str, pl.DataType] = {
     "source_path": pl.String(),
@@ -59,27 +57,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def iter_raw_files(raw_dir: Path) -> Iterator[Path]:
-    """Every regular, non-hidden file under ``raw_dir``, recursively, in a stable order.
-
-    Symlinks are followed only when their target stays inside ``raw_dir``.
-    """
-    root = raw_dir.resolve()
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = Path(dirpath) / name
-            if path.is_symlink():
-                target = path.resolve()
-                if root not in target.parents or not target.is_file():
-                    continue
-            elif not path.is_file():
-                continue
-            yield path
-
-
 @dataclass(frozen=True)
 class Inventory:
     """The capture files found under the raw dir, and the other files that were skipped."""
@@ -102,25 +79,24 @@ def inventory(
     the fetch sidecar, the file name, and the modification time only with ``trust_file_times``.
     """
     known = known or {}
-    root = raw_dir.resolve()
     rows: list[tuple[object, ...]] = []
     ignored: list[str] = []
-    for path in iter_raw_files(raw_dir):
-        relative = path.relative_to(root).as_posix()
-        if path.suffix.lower() not in CAPTURE_SUFFIXES:
+    for relative, entry in raw_files(raw_dir):
+        if not is_capture_name(entry.name):
             ignored.append(relative)
             continue
-        stat = path.stat()
+        stat = entry.stat()
         previous = known.get(relative)
         if previous and (previous.byte_size, previous.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
             sha256, fetched_at = previous.sha256, previous.fetched_at
         else:
+            path = Path(entry.path)
             sha256 = file_sha256(path)
             sidecar = read_sidecar(path, expected_sha256=sha256)
             fetched_at = sidecar.fetched_at if sidecar else None
         modified_at = UNIX_EPOCH + dt.timedelta(microseconds=stat.st_mtime_ns // 1000)
         dating = file_dating(
-            path.name,
+            entry.name,
             modified_at=modified_at,
             fetched_at=fetched_at,
             trust_file_time=trust_file_times,

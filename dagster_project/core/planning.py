@@ -27,13 +27,13 @@ import duckdb
 from dagster_project.core.changes import affected_market_dates, all_market_dates
 from dagster_project.core.dbt_manifest import DailyModel, capture_facts
 from dagster_project.core.fingerprint import files_fingerprint, imported_modules
+from dagster_project.core.raw_dir import is_capture_name, walk
 from dagster_project.core.warehouse import connect, missing_relations
 
 CORE_DIR = Path(__file__).resolve().parent
 DBT_SOURCE_FILES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
 # What the normaliser runs: these modules and every core module they import (read from the code).
 NORMALISER_ENTRY_POINTS = ("normalise", "calendar", "reference")
-CAPTURE_SUFFIXES = (".txt", ".htm", ".html")
 FACTS_STAMP = "facts.fingerprint"
 
 
@@ -121,21 +121,16 @@ def raw_listing(raw_dir: Path) -> RawListing:
     Hidden directories are skipped, as landing skips them; hidden files are kept, since a fetch
     sidecar dates its capture. Symlinks count with their target's size and time.
     """
-    root = raw_dir.resolve()
     digest = hashlib.sha256()
     captures = 0
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            try:
-                stat = path.stat()
-            except OSError:  # a dangling symlink, or a file removed while listing
-                continue
-            relative = path.relative_to(root)
-            digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-            if not name.startswith(".") and path.suffix.lower() in CAPTURE_SUFFIXES:
-                captures += 1
+    for relative, entry in walk(raw_dir.resolve()):
+        try:
+            stat = entry.stat()
+        except OSError:  # a dangling symlink, or a file removed while listing
+            continue
+        digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        if is_capture_name(entry.name):
+            captures += 1
     return RawListing(signature=digest.hexdigest(), captures=captures)
 
 

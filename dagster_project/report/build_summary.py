@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.core.landing import CAPTURE_SUFFIXES, iter_raw_files
+from dagster_project.core.raw_dir import CAPTURE_SUFFIXES, is_capture_name, raw_files
 
 NO_MARKET_DATE = "no market date loaded yet"
 REJECTED_CAPTURES_QUERY = "select source_path, reason from audit.captures where status = 'rejected'"
@@ -91,17 +91,17 @@ def raw_dir_note(raw_dir: Path) -> str | None:
 
     The walk stops at the first capture, so a raw dir of years of captures costs next to nothing.
     """
-    files: list[Path] = []
-    for path in iter_raw_files(raw_dir):
-        if path.suffix.lower() in CAPTURE_SUFFIXES:
+    others = 0
+    for _, entry in raw_files(raw_dir):
+        if is_capture_name(entry.name):
             return None
-        files.append(path)
-    if not files:
+        others += 1
+    if not others:
         return f"raw dir {raw_dir} is empty: drop captures there"
     kinds = ", ".join(CAPTURE_SUFFIXES)
     return (
         f"raw dir {raw_dir} holds no capture ({kinds}): drop captures there "
-        f"({len(files)} other file(s) ignored)"
+        f"({others} other file(s) ignored)"
     )
 
 
