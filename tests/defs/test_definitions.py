@@ -54,3 +54,27 @@ def test_every_asset_has_a_group_and_a_description() -> None:
         if node.is_materializable:
             assert node.group_name and node.group_name != "default", key
             assert node.description, key
+
+
+def test_the_daily_fact_tables_are_partitioned_and_the_views_over_them_are_not() -> None:
+    graph = defs.resolve_asset_graph()
+    partitioned = {
+        key.to_user_string()
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).partitions_def is not None
+    }
+    assert partitioned == {
+        "marts/fct_daily_movers",
+        "marts/fct_sector_daily",
+        "marts/fct_index_changes",
+        "marts/fct_intraday_quotes",
+        "marts/fct_intraday_index_levels",
+        "marts/fct_headlines",
+        "marts/bridge_headline_symbol",
+    }
+    # The views are rebuilt in the daily run, once per run rather than once per partition.
+    daily_job = defs.resolve_job_def("build_market_dates")
+    assert (
+        dg.AssetKey(["marts", "latest_daily_movers"]) in daily_job.asset_layer.executable_asset_keys
+    )
+    assert graph.get(dg.AssetKey(["bi", "daily_movers"])).partitions_def is None

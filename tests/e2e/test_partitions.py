@@ -127,6 +127,11 @@ def test_dates_one_by_one_then_a_backfill_equal_a_full_build(tmp_path: Path, env
     assert snapshot(parts) == expected
     materialized = instance.get_materialized_partitions(dg.AssetKey(["marts", "fct_daily_movers"]))
     assert {"2024-10-17", "2024-10-18"} <= materialized
+    # A view over the facts is one object: the two-date run materialised it once, unpartitioned.
+    view = dg.AssetKey(["marts", "latest_daily_movers"])
+    events = instance.fetch_materializations(view, limit=10).records
+    assert [record.run_id for record in events].count(backfill.run_id) == 1
+    assert events[0].partition_key is None
     # The window reaches dbt in the environment, which dbt reads only while it runs: moving it
     # never makes dbt parse the project again (a changed --vars would, at every run).
     reasons = dbt_parse_reasons(parts)
