@@ -1,17 +1,22 @@
-"""Normalise: quotes, index levels, rejected lines and headlines of every capture not yet parsed."""
+"""Normalise: quotes, index levels, rejected lines and headlines of every capture not yet parsed.
+
+The frames go to the lake (``core/lake.py``: Parquet, one partition per capture date); the working
+database gets a view per table over it (``normalised.quotes`` …), which dbt reads as its sources.
+"""
 
 from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import polars as pl
 
+from dagster_project.core import lake as lake_files
 from dagster_project.core import planning
 from dagster_project.core.calendar import psx_calendar
+from dagster_project.core.lake_sources import attach_lake
 from dagster_project.core.normalise import CaptureSource, NormalisedFrames, normalise_captures
 from dagster_project.core.reference import read_index_codes
-from dagster_project.core.warehouse import connect, read_table, upsert_by_key
+from dagster_project.core.warehouse import connect, read_table
 from dagster_project.defs.landing.assets import CAPTURE_FILES
 from dagster_project.defs.metadata import headline_items, markdown_list, markdown_table
 from dagster_project.defs.partitions import WORK_DB_POOL
@@ -74,25 +79,41 @@ def normalised_captures(
     """Parse every capture not yet normalised into quotes, index levels, rejected lines and
     headlines."""
     settings = market.settings()
+    lake = settings.lake
     with connect(settings.work_db) as con:
         files = read_table(con, "landing", "capture_files")
         if files is None:
             raise dg.Failure("landing.capture_files is missing: materialise landing first")
-        sources = pending_sources(
-            files, read_table(con, "normalised", "captures"), settings.raw_dir
+        index = lake_files.read_table(
+            lake, "captures", columns=["sha256", "normaliser_version", lake_files.PARTITION_COLUMN]
         )
+        sources = pending_sources(files, index, settings.raw_dir)
         frames = normalise_captures(
             sources,
             calendar=psx_calendar(HOLIDAYS_SEED),
             max_bytes=settings.max_capture_bytes,
             index_codes=read_index_codes(INDEX_CODES_SEED),
         )
-        _store(con, frames, keys=[source.sha256 for source in sources])
+        tables = lake_tables(frames)
+        touched = []
+        if sources:
+            touched = lake_files.store(
+                lake,
+                tables,
+                capture_dates=lake_files.capture_dates(files, tables["captures"]),
+                index=index,
+                marker="captures",
+            )
+        attach_lake(con, lake, "normalised", tables)
     context.log.info(f"normalised {len(sources)} new capture(s)")
     rejected = frames.captures.filter(pl.col("reject_reason").is_not_null())
     for table in NORMALISED_TABLES:
         frame: pl.DataFrame = getattr(frames, table)
-        metadata: dict[str, dg.RawMetadataValue] = {"new_rows": frame.height}
+        metadata: dict[str, dg.RawMetadataValue] = {
+            "new_rows": frame.height,
+            "lake": dg.MetadataValue.path(str(lake_files.table_dir(lake, table))),
+            "partitions_rewritten": len(touched),
+        }
         if table == "captures":
             metadata["new_captures"] = frame.height
             metadata["rejected_captures"] = dg.MetadataValue.md(
@@ -107,14 +128,11 @@ def normalised_captures(
         yield dg.MaterializeResult(asset_key=["normalised", table], metadata=metadata)
 
 
-def _store(con: duckdb.DuckDBPyConnection, frames: NormalisedFrames, *, keys: list[str]) -> None:
-    version = normaliser_version()
-    captures = frames.captures.with_columns(normaliser_version=pl.lit(version))
-    for table, frame in (
-        ("captures", captures),
-        ("quotes", frames.quotes),
-        ("index_levels", frames.index_levels),
-        ("rejected_lines", frames.rejected_lines),
-        ("headlines", frames.headlines),
-    ):
-        upsert_by_key(con, "normalised", table, frame, key="sha256", keys=keys)
+def lake_tables(frames: NormalisedFrames) -> dict[str, pl.DataFrame]:
+    """The frames by lake table name; the captures carry the normaliser version they were
+    parsed with."""
+    captures = frames.captures.with_columns(normaliser_version=pl.lit(normaliser_version()))
+    return {
+        table: captures if table == "captures" else getattr(frames, table)
+        for table in NORMALISED_TABLES
+    }

@@ -1,0 +1,215 @@
+"""The lake: the normalised frames as Parquet, Hive-partitioned by capture date.
+
+Layout, under a lake root (``MARKET_LAKE``)::
+
+    <lake>/<table>/capture_date=2024-10-18/data.parquet
+    <lake>/<table>/capture_date=__HIVE_DEFAULT_PARTITION__/data.parquet   (no capture date)
+    <lake>/capture_files/data.parquet          (landing's inventory of the raw dir, one file)
+
+One file per table and capture date, without the ``capture_date`` column (it is in the path, as
+Hive, Spark and DuckDB's ``hive_partitioning`` expect). A partition is replaced by writing its new
+file beside the old one and renaming it over it, so a reader sees the old rows or the new, never a
+mix; a partition whose new content is empty loses its file. Names starting with ``.`` or ``_``
+(staging, temporary files) are ignored by every reader, as Spark does.
+
+Pure file operations on polars frames: nothing here knows Dagster or the settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import polars as pl
+
+PARTITION_COLUMN = "capture_date"
+#: Hive's (and Spark's) name for the partition of a null value; DuckDB and polars read it as null.
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+DATA_FILE = "data.parquet"
+
+
+def partition_name(capture_date: dt.date | None) -> str:
+    """The folder name of a capture date's partition: ``capture_date=2024-10-18``."""
+    value = NULL_PARTITION if capture_date is None else capture_date.isoformat()
+    return f"{PARTITION_COLUMN}={value}"
+
+
+def table_dir(lake: Path, table: str) -> Path:
+    return lake / table
+
+
+def table_glob(lake: Path, table: str) -> str:
+    """A table's files as one glob, for DuckDB and polars: ``<lake>/<table>/*/data.parquet``."""
+    return str(table_dir(lake, table) / f"{PARTITION_COLUMN}=*" / DATA_FILE)
+
+
+def partition_file(lake: Path, table: str, capture_date: dt.date | None) -> Path:
+    return table_dir(lake, table) / partition_name(capture_date) / DATA_FILE
+
+
+def has_files(lake: Path, table: str) -> bool:
+    """True when the table has at least one partition file."""
+    return (
+        next(iter(table_dir(lake, table).glob(f"{PARTITION_COLUMN}=*/{DATA_FILE}")), None)
+        is not None
+    )
+
+
+def read_table(lake: Path, table: str, *, columns: list[str] | None = None) -> pl.DataFrame | None:
+    """Every partition of a table with its ``capture_date``, or None when it has no file."""
+    if not has_files(lake, table):
+        return None
+    frame = pl.scan_parquet(
+        table_glob(lake, table),
+        hive_partitioning=True,
+        hive_schema={PARTITION_COLUMN: pl.Date()},
+    )
+    if columns is not None:
+        frame = frame.select(columns)
+    return frame.collect()
+
+
+def read_partitions(
+    lake: Path, table: str, capture_dates: Iterable[dt.date | None], *, schema: pl.Schema
+) -> pl.DataFrame:
+    """The rows of the given partitions with their ``capture_date`` (``schema``: the file's)."""
+    parts = [
+        pl.read_parquet(path, schema=schema).with_columns(
+            pl.lit(capture_date, dtype=pl.Date()).alias(PARTITION_COLUMN)
+        )
+        for capture_date in capture_dates
+        if (path := partition_file(lake, table, capture_date)).exists()
+    ]
+    empty = pl.DataFrame(schema={**schema, PARTITION_COLUMN: pl.Date()})
+    return pl.concat([empty, *parts], how="vertical") if parts else empty
+
+
+def replace_partitions(
+    lake: Path, table: str, frame: pl.DataFrame, capture_dates: Iterable[dt.date | None]
+) -> None:
+    """Make each of ``capture_dates``' partitions hold exactly ``frame``'s rows of that date.
+
+    ``frame`` has a ``capture_date`` column; rows of other dates are an error. Each partition's
+    file is replaced atomically; a date without rows loses its file.
+    """
+    dates = set(capture_dates)
+    stray = frame.filter(~pl.col(PARTITION_COLUMN).is_in(list(dates), nulls_equal=True))
+    if stray.height:
+        raise ValueError(f"{stray.height} row(s) of {table} outside the partitions replaced")
+    staging = lake / f".staging-{uuid.uuid4().hex}" / table
+    try:
+        if frame.height:
+            frame.lazy().sink_parquet(
+                pl.PartitionBy(
+                    staging,
+                    key=PARTITION_COLUMN,
+                    include_key=False,
+                    approximate_bytes_per_file=None,
+                ),
+                mkdir=True,
+            )
+        for capture_date in dates:
+            _swap_in(
+                staging / partition_name(capture_date), partition_file(lake, table, capture_date)
+            )
+    finally:
+        shutil.rmtree(staging.parent, ignore_errors=True)
+
+
+def _swap_in(staged_dir: Path, target: Path) -> None:
+    """Rename the one file polars wrote in ``staged_dir`` over ``target``; remove it if none."""
+    staged = sorted(staged_dir.glob("*.parquet")) if staged_dir.is_dir() else []
+    if len(staged) > 1:
+        raise RuntimeError(f"expected one file in {staged_dir}, polars wrote {len(staged)}")
+    if staged:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged[0], target)
+        return
+    target.unlink(missing_ok=True)
+    if target.parent.is_dir() and not any(target.parent.iterdir()):
+        target.parent.rmdir()
+
+
+def replace_table(lake: Path, table: str, frame: pl.DataFrame) -> Path:
+    """An unpartitioned table (``<lake>/<table>/data.parquet``), replaced atomically."""
+    target = table_dir(lake, table) / DATA_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{DATA_FILE}.{uuid.uuid4().hex}")
+    try:
+        frame.write_parquet(temporary)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
+
+
+def store(
+    lake: Path,
+    frames: Mapping[str, pl.DataFrame],
+    *,
+    capture_dates: pl.DataFrame,
+    index: pl.DataFrame | None,
+    marker: str,
+) -> list[dt.date | None]:
+    """Write newly normalised captures into the lake, keeping every other capture's rows.
+
+    Args:
+        frames: Table name -> the new rows, each with a ``sha256`` column.
+        capture_dates: ``sha256`` -> ``capture_date`` of every new capture.
+        index: ``sha256`` and ``capture_date`` of what the lake held before (``marker``'s table),
+            or None when it was empty. A new capture found there is replaced wherever it was.
+        marker: The table written last: a capture is in it only once every other table holds its
+            rows, so a run killed halfway is redone, never half-kept.
+
+    Returns:
+        The capture dates whose partitions were rewritten.
+    """
+    new = capture_dates.select("sha256", pl.col(PARTITION_COLUMN).cast(pl.Date()))
+    keys = new["sha256"].implode()
+    touched = set(new[PARTITION_COLUMN].to_list())
+    kept_dates: set[dt.date | None] = set()
+    if index is not None:
+        moved = index.filter(pl.col("sha256").is_in(keys))
+        touched |= set(moved[PARTITION_COLUMN].to_list())
+        others = index.filter(
+            ~pl.col("sha256").is_in(keys)
+            & pl.col(PARTITION_COLUMN).is_in(list(touched), nulls_equal=True)
+        )
+        kept_dates = set(others[PARTITION_COLUMN].to_list())
+    for table in sorted(frames, key=lambda name: name == marker):
+        rows = frames[table].join(new, on="sha256", how="left")
+        undated = rows.join(new, on="sha256", how="anti")
+        if undated.height:
+            raise ValueError(
+                f"{undated.height} row(s) of {table} of a capture not in capture_dates"
+            )
+        kept = read_partitions(lake, table, kept_dates, schema=frames[table].schema)
+        kept = kept.filter(~pl.col("sha256").is_in(keys))
+        replace_partitions(lake, table, pl.concat([kept, rows], how="vertical"), touched)
+    return sorted(touched, key=lambda value: (value is not None, value or dt.date.min))
+
+
+def capture_dates(files: pl.DataFrame, captures: pl.DataFrame) -> pl.DataFrame:
+    """``sha256`` -> ``capture_date`` of every capture in ``captures``: the partition it goes to.
+
+    The Karachi date its first file was taken (landing's ``file_date``: sidecar, file name or
+    trusted file time; the first file as the normaliser reads them, by ``captured_at`` then path),
+    else the date printed on the page, else null (the ``__HIVE_DEFAULT_PARTITION__``).
+    """
+    first = (
+        files.sort("captured_at", "source_path")
+        .unique("sha256", keep="first", maintain_order=True)
+        .select("sha256", "file_date")
+    )
+    return (
+        captures.select("sha256", "page_date")
+        .join(first, on="sha256", how="left")
+        .select(
+            "sha256",
+            pl.coalesce("file_date", "page_date").cast(pl.Date()).alias(PARTITION_COLUMN),
+        )
+    )
