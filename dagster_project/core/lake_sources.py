@@ -1,14 +1,21 @@
-"""The lake as dbt's sources on DuckDB: one view per lake table in the working database.
+"""The lake as dbt's sources on DuckDB: the working database mirrors it, partition by partition.
 
-``normalised.quotes`` and the others are views over ``read_parquet`` of the lake's files (with the
-``capture_date`` of their partition), so dbt's ``source('normalised', …)`` reads the lake itself
-and sees a partition the moment it is replaced. A table with no file yet is an empty table of the
-frame's columns instead (``read_parquet`` of no file is an error).
+``normalised.quotes`` and the others are tables of the working database loaded from the lake's
+files, with the ``capture_date`` of their partition as a last column. Each sync lists the lake
+(one ``stat`` per file), compares every partition file's size and modification time with those
+it loaded last (``normalised._lake_files``), and reloads only the partitions that changed or
+appeared, dropping those that disappeared, in one transaction. So a new day reads one partition,
+whoever wrote it (this pipeline, a Spark job, a copy from object storage), and every model and
+test reads DuckDB tables instead of thousands of small files (a scan of every partition of ten
+years costs 0.4-1.9 s a table, against milliseconds for the table).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -17,58 +24,149 @@ import polars as pl
 from dagster_project.core import lake as lake_files
 from dagster_project.core.sql import ident, literal
 
+#: What was loaded from which file: table_name, partition_name, byte_size, modified_ns, inode.
+LOADED = "_lake_files"
 
-def view_sql(lake: Path, table: str) -> str:
-    """The query of a lake table's view: every partition file, ``capture_date`` from the path."""
-    return (
-        f"select * from read_parquet({literal(lake_files.table_glob(lake, table))}, "
-        f"hive_partitioning = true, hive_types = {{'{lake_files.PARTITION_COLUMN}': date}})"
-    )
+#: A partition file's size, modification time (ns) and inode: a rewrite is a new file (a rename
+#: over the old one), so a new inode even within the clock's granularity.
+Signature = tuple[int, int, int]
 
 
-def _drop(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
-    """Drop ``schema.table`` whether it is a view or a table (the work db held tables before)."""
-    found = con.execute(
-        "select table_type from information_schema.tables "
-        "where table_schema = ? and table_name = ?",
+@dataclass(frozen=True)
+class Synced:
+    """What one sync did to one table."""
+
+    reloaded: int
+    dropped: int
+    partitions: int
+
+
+def _partition_value(name: str) -> dt.date | None:
+    value = name.partition("=")[2]
+    return None if value == lake_files.NULL_PARTITION else dt.date.fromisoformat(value)
+
+
+def partition_signatures(lake: Path, table: str) -> dict[str, Signature]:
+    """Partition folder name -> the :data:`Signature` of its file, for one table."""
+    found: dict[str, Signature] = {}
+    prefix = f"{lake_files.PARTITION_COLUMN}="
+    try:
+        entries = list(os.scandir(lake_files.table_dir(lake, table)))
+    except FileNotFoundError:
+        return found
+    for entry in entries:
+        if not entry.name.startswith(prefix) or not entry.is_dir():
+            continue
+        try:
+            stat = os.stat(os.path.join(entry.path, lake_files.DATA_FILE))
+        except FileNotFoundError:
+            continue
+        found[entry.name] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    return found
+
+
+def _table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    """The table's columns, none when it is missing; a view (as it was before) is dropped."""
+    rows = con.execute(
+        "select column_name, table_type from information_schema.columns "
+        "join information_schema.tables using (table_schema, table_name) "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
         [schema, table],
-    ).fetchone()
-    if found is not None:
-        kind = "view" if found[0] == "VIEW" else "table"
-        con.execute(f"drop {kind} {ident(schema)}.{ident(table)}")
+    ).fetchall()
+    if rows and rows[0][1] == "VIEW":
+        con.execute(f"drop view {ident(schema)}.{ident(table)}")
+        return []
+    return [name for name, _ in rows]
 
 
-def attach_lake(
+def _recreate(con: duckdb.DuckDBPyConnection, schema: str, table: str, frame: pl.DataFrame) -> None:
+    columns = frame.head(0).with_columns(
+        pl.lit(None, dtype=pl.Date()).alias(lake_files.PARTITION_COLUMN)
+    )
+    con.register("lake_table_columns", columns)
+    con.execute(
+        f"create or replace table {ident(schema)}.{ident(table)} as "
+        "select * from lake_table_columns"
+    )
+    con.unregister("lake_table_columns")
+    con.execute(f"delete from {ident(schema)}.{LOADED} where table_name = ?", [table])
+
+
+def _sync_table(
+    con: duckdb.DuckDBPyConnection, lake: Path, schema: str, table: str, frame: pl.DataFrame
+) -> Synced:
+    target = f"{ident(schema)}.{ident(table)}"
+    expected = [*frame.columns, lake_files.PARTITION_COLUMN]
+    if _table_columns(con, schema, table) != expected:
+        _recreate(con, schema, table, frame)
+    on_disk = partition_signatures(lake, table)
+    loaded: dict[str, Signature] = {
+        name: (size, modified, inode)
+        for name, size, modified, inode in con.execute(
+            f"select partition_name, byte_size, modified_ns, inode from {ident(schema)}.{LOADED} "
+            "where table_name = ?",
+            [table],
+        ).fetchall()
+    }
+    stale = sorted(name for name in loaded if on_disk.get(name) != loaded[name])
+    fresh = sorted(name for name, signature in on_disk.items() if loaded.get(name) != signature)
+    if stale:
+        dates = [_partition_value(name) for name in stale]
+        known = pl.DataFrame({"capture_date": [d for d in dates if d is not None]})
+        con.register("stale_dates", known.cast({"capture_date": pl.Date()}))
+        con.execute(
+            f"delete from {target} where capture_date in (select capture_date from stale_dates)"
+        )
+        con.unregister("stale_dates")
+        if None in dates:
+            con.execute(f"delete from {target} where capture_date is null")
+        con.executemany(
+            f"delete from {ident(schema)}.{LOADED} where table_name = ? and partition_name = ?",
+            [[table, name] for name in stale],
+        )
+    if fresh:
+        files = [
+            str(lake_files.table_dir(lake, table) / name / lake_files.DATA_FILE) for name in fresh
+        ]
+        listed = "[" + ", ".join(literal(path) for path in files) + "]"
+        con.execute(
+            f"insert into {target} by name select * from read_parquet({listed}, "
+            f"hive_partitioning = true, hive_types = {{'{lake_files.PARTITION_COLUMN}': date}})"
+        )
+        con.executemany(
+            f"insert into {ident(schema)}.{LOADED} values (?, ?, ?, ?, ?)",
+            [[table, name, *on_disk[name]] for name in fresh],
+        )
+    dropped = len(set(stale) - set(fresh))
+    return Synced(reloaded=len(fresh), dropped=dropped, partitions=len(on_disk))
+
+
+def sync_lake(
     con: duckdb.DuckDBPyConnection,
     lake: Path,
     schema: str,
     empty: Mapping[str, pl.DataFrame],
-) -> dict[str, str]:
-    """(Re)create ``schema.<table>`` for every table of ``empty`` (name -> a frame of its columns).
+) -> dict[str, Synced]:
+    """Make ``schema.<table>`` hold exactly the lake's rows, for every table of ``empty``.
+
+    Args:
+        empty: Table name -> a frame of its columns (the normaliser's, rows ignored).
 
     Returns:
-        Table name -> ``"view"`` (over the lake's files) or ``"empty"`` (no file yet).
+        Table name -> how many partitions were reloaded and dropped, and how many there are.
     """
-    kinds: dict[str, str] = {}
+    synced: dict[str, Synced] = {}
     con.execute("begin")
     try:
         con.execute(f"create schema if not exists {ident(schema)}")
+        con.execute(
+            f"create table if not exists {ident(schema)}.{LOADED} (table_name varchar, "
+            "partition_name varchar, byte_size bigint, modified_ns bigint, inode bigint)"
+        )
         for table, frame in empty.items():
-            target = f"{ident(schema)}.{ident(table)}"
-            _drop(con, schema, table)
-            if lake_files.has_files(lake, table):
-                con.execute(f"create view {target} as {view_sql(lake, table)}")
-                kinds[table] = "view"
-                continue
-            columns = frame.head(0).with_columns(
-                pl.lit(None, dtype=pl.Date()).alias(lake_files.PARTITION_COLUMN)
-            )
-            con.register("empty_lake_table", columns)
-            con.execute(f"create table {target} as select * from empty_lake_table")
-            con.unregister("empty_lake_table")
-            kinds[table] = "empty"
+            synced[table] = _sync_table(con, lake, schema, table, frame)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    return kinds
+    return synced

@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
 from dagster_project.core import lake
-from dagster_project.core.lake_sources import attach_lake
 
 D1 = dt.date(2024, 10, 17)
 D2 = dt.date(2024, 10, 18)
@@ -175,38 +173,6 @@ def test_capture_dates_prefer_the_first_files_date_then_the_page_date() -> None:
     )
     dates = lake.capture_dates(files, captures)
     assert dates.sort("sha256").rows() == [("a", D1), ("b", D2), ("c", None)]
-
-
-def test_duckdb_reads_the_lake_through_views_and_an_empty_table_before_any_file(
-    tmp_path: Path,
-) -> None:
-    root = tmp_path / "it's a lake"
-    frames = {"captures": _captures([("a", "v1")]), "quotes": _quotes([("a", 1, "OGDC")])}
-    lake.store(root, frames, capture_dates=_dates([("a", D1)]), index=None, marker="captures")
-    empty = {**frames, "rejected_lines": pl.DataFrame(schema={"sha256": pl.String()})}
-    con = duckdb.connect(str(tmp_path / "work.duckdb"))
-    try:
-        con.execute("create schema normalised")
-        con.execute("create table normalised.quotes (old integer)")  # what a work db held before
-        kinds = attach_lake(con, root, "normalised", empty)
-        assert kinds == {"captures": "view", "quotes": "view", "rejected_lines": "empty"}
-        assert con.sql("select * from normalised.quotes").fetchall() == [("a", 1, "OGDC", D1)]
-        assert con.sql("select * from normalised.rejected_lines").fetchall() == []
-        assert [row[0] for row in con.sql("describe normalised.rejected_lines").fetchall()] == [
-            "sha256",
-            "capture_date",
-        ]
-        # A partition replaced later is seen by the same view.
-        lake.store(
-            root,
-            {"captures": _captures([("b", "v1")]), "quotes": _quotes([("b", 1, "PPL")])},
-            capture_dates=_dates([("b", D1)]),
-            index=_index(root),
-            marker="captures",
-        )
-        assert con.sql("select count(*) from normalised.quotes").fetchall() == [(2,)]
-    finally:
-        con.close()
 
 
 def test_an_unpartitioned_table_is_one_file_replaced_whole(tmp_path: Path) -> None:

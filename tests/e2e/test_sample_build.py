@@ -128,10 +128,11 @@ def test_the_normalised_captures_are_a_parquet_lake_that_dbt_reads(
         ).fetchall()
         quotes = con.sql("select count(*), min(capture_date) from normalised.quotes").fetchall()
     assert kinds == [
-        ("captures", "VIEW"),
-        ("headlines", "VIEW"),
-        ("index_levels", "VIEW"),
-        ("quotes", "VIEW"),
+        ("_lake_files", "BASE TABLE"),
+        ("captures", "BASE TABLE"),
+        ("headlines", "BASE TABLE"),
+        ("index_levels", "BASE TABLE"),
+        ("quotes", "BASE TABLE"),
         ("rejected_lines", "BASE TABLE"),
     ]
     assert quotes == [(30, MARKET_DATE)]

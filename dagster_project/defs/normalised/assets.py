@@ -1,7 +1,8 @@
 """Normalise: quotes, index levels, rejected lines and headlines of every capture not yet parsed.
 
 The frames go to the lake (``core/lake.py``: Parquet, one partition per capture date); the working
-database gets a view per table over it (``normalised.quotes`` …), which dbt reads as its sources.
+database mirrors it (``core/lake_sources.py``: ``normalised.quotes`` …, reloading only the
+partitions that changed), and dbt reads those tables as its sources.
 """
 
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ import polars as pl
 from dagster_project.core import lake as lake_files
 from dagster_project.core import planning
 from dagster_project.core.calendar import psx_calendar
-from dagster_project.core.lake_sources import attach_lake
+from dagster_project.core.lake_sources import sync_lake
 from dagster_project.core.normalise import CaptureSource, NormalisedFrames, normalise_captures
 from dagster_project.core.reference import read_index_codes
 from dagster_project.core.warehouse import connect, read_table
@@ -104,7 +105,7 @@ def normalised_captures(
                 index=index,
                 marker="captures",
             )
-        attach_lake(con, lake, "normalised", tables)
+        synced = sync_lake(con, lake, "normalised", tables)
     context.log.info(f"normalised {len(sources)} new capture(s)")
     rejected = frames.captures.filter(pl.col("reject_reason").is_not_null())
     for table in NORMALISED_TABLES:
@@ -113,6 +114,8 @@ def normalised_captures(
             "new_rows": frame.height,
             "lake": dg.MetadataValue.path(str(lake_files.table_dir(lake, table))),
             "partitions_rewritten": len(touched),
+            "partitions": synced[table].partitions,
+            "partitions_reloaded": synced[table].reloaded,
         }
         if table == "captures":
             metadata["new_captures"] = frame.height
