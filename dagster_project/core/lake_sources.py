@@ -22,7 +22,7 @@ import duckdb
 import polars as pl
 
 from dagster_project.core import lake as lake_files
-from dagster_project.core.sql import ident, literal
+from dagster_project.core.sql import ident
 
 #: What was loaded from which file: table_name, partition_name, byte_size, modified_ns, inode.
 LOADED = "_lake_files"
@@ -92,6 +92,20 @@ def _recreate(con: duckdb.DuckDBPyConnection, schema: str, table: str, frame: pl
     con.execute(f"delete from {ident(schema)}.{LOADED} where table_name = ?", [table])
 
 
+def _forget(con: duckdb.DuckDBPyConnection, schema: str, table: str, partitions: list[str]) -> None:
+    """Remove ``partitions`` of ``table`` from the record of what was loaded."""
+    con.register(
+        "forgotten",
+        pl.DataFrame({"partition_name": partitions}, schema={"partition_name": pl.String()}),
+    )
+    con.execute(
+        f"delete from {ident(schema)}.{LOADED} where table_name = ? "
+        "and partition_name in (select partition_name from forgotten)",
+        [table],
+    )
+    con.unregister("forgotten")
+
+
 def _sync_table(
     con: duckdb.DuckDBPyConnection, lake: Path, schema: str, table: str, frame: pl.DataFrame
 ) -> Synced:
@@ -120,23 +134,32 @@ def _sync_table(
         con.unregister("stale_dates")
         if None in dates:
             con.execute(f"delete from {target} where capture_date is null")
-        con.executemany(
-            f"delete from {ident(schema)}.{LOADED} where table_name = ? and partition_name = ?",
-            [[table, name] for name in stale],
-        )
+        _forget(con, schema, table, stale)
     if fresh:
-        files = [
-            str(lake_files.table_dir(lake, table) / name / lake_files.DATA_FILE) for name in fresh
-        ]
-        listed = "[" + ", ".join(literal(path) for path in files) + "]"
-        con.execute(
-            f"insert into {target} by name select * from read_parquet({listed}, "
-            f"hive_partitioning = true, hive_types = {{'{lake_files.PARTITION_COLUMN}': date}})"
+        files = [lake_files.table_dir(lake, table) / name / lake_files.DATA_FILE for name in fresh]
+        # polars reads thousands of small files about twice as fast as DuckDB's read_parquet;
+        # one chunk, or DuckDB scans the frame a file's batch at a time.
+        rows = (
+            pl.scan_parquet(
+                files,
+                hive_partitioning=True,
+                hive_schema={lake_files.PARTITION_COLUMN: pl.Date()},
+            )
+            .collect()
+            .rechunk()
         )
-        con.executemany(
-            f"insert into {ident(schema)}.{LOADED} values (?, ?, ?, ?, ?)",
-            [[table, name, *on_disk[name]] for name in fresh],
+        con.register("fresh_rows", rows)
+        con.execute(f"insert into {target} by name select * from fresh_rows")
+        con.unregister("fresh_rows")
+        _forget(con, schema, table, fresh)
+        loaded_now = pl.DataFrame(
+            [(table, name, *on_disk[name]) for name in fresh],
+            schema=["table_name", "partition_name", "byte_size", "modified_ns", "inode"],
+            orient="row",
         )
+        con.register("loaded_now", loaded_now)
+        con.execute(f"insert into {ident(schema)}.{LOADED} by name select * from loaded_now")
+        con.unregister("loaded_now")
     dropped = len(set(stale) - set(fresh))
     return Synced(reloaded=len(fresh), dropped=dropped, partitions=len(on_disk))
 
