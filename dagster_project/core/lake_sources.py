@@ -22,6 +22,7 @@ import duckdb
 import polars as pl
 
 from dagster_project.core import lake as lake_files
+from dagster_project.core.errors import LakeError
 from dagster_project.core.sql import ident
 
 #: What was loaded from which file: table_name, partition_name, byte_size, modified_ns, inode.
@@ -139,15 +140,21 @@ def _sync_table(
         files = [lake_files.table_dir(lake, table) / name / lake_files.DATA_FILE for name in fresh]
         # polars reads thousands of small files about twice as fast as DuckDB's read_parquet;
         # one chunk, or DuckDB scans the frame a file's batch at a time.
-        rows = (
-            pl.scan_parquet(
-                files,
-                hive_partitioning=True,
-                hive_schema={lake_files.PARTITION_COLUMN: pl.Date()},
+        try:
+            rows = (
+                pl.scan_parquet(
+                    files,
+                    hive_partitioning=True,
+                    hive_schema={lake_files.PARTITION_COLUMN: pl.Date()},
+                )
+                .collect()
+                .rechunk()
             )
-            .collect()
-            .rechunk()
-        )
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            raise LakeError(
+                f"cannot read the lake's {table} ({len(files)} changed partition file(s) under "
+                f"{lake_files.table_dir(lake, table)}): {exc}"
+            ) from exc
         con.register("fresh_rows", rows)
         con.execute(f"insert into {target} by name select * from fresh_rows")
         con.unregister("fresh_rows")

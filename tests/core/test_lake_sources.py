@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from dagster_project.core import lake
+from dagster_project.core.errors import LakeError
 from dagster_project.core.lake_sources import Synced, sync_lake
 
 D1 = dt.date(2024, 10, 17)
@@ -103,6 +104,6 @@ def test_a_broken_partition_file_fails_the_sync_and_changes_nothing(
     _sync(con, tmp_path)
     _write(tmp_path, [("b", 1, "PPL", D2)], [D2])
     lake.partition_file(tmp_path, "quotes", D1).write_bytes(b"not parquet")
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(LakeError, match="cannot read the lake's quotes"):
         _sync(con, tmp_path)
     assert _rows(con) == [("a", 1, "OGDC", D1)], "the transaction is rolled back whole"
