@@ -22,6 +22,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -147,6 +148,14 @@ def replace_table(lake: Path, table: str, frame: pl.DataFrame) -> Path:
     return target
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What :func:`store` wrote: the partitions it replaced and, per table, their full rows."""
+
+    capture_dates: list[dt.date | None]
+    rows: dict[str, pl.DataFrame]
+
+
 def store(
     lake: Path,
     frames: Mapping[str, pl.DataFrame],
@@ -154,7 +163,7 @@ def store(
     capture_dates: pl.DataFrame,
     index: pl.DataFrame | None,
     marker: str,
-) -> list[dt.date | None]:
+) -> Stored:
     """Write newly normalised captures into the lake, keeping every other capture's rows.
 
     Args:
@@ -166,7 +175,8 @@ def store(
             rows, so a run killed halfway is redone, never half-kept.
 
     Returns:
-        The capture dates whose partitions were rewritten.
+        The capture dates whose partitions were rewritten, and each table's rows in them (with
+        ``capture_date``), which are what the files now hold.
     """
     new = capture_dates.select("sha256", pl.col(PARTITION_COLUMN).cast(pl.Date()))
     keys = new["sha256"].implode()
@@ -180,6 +190,7 @@ def store(
             & pl.col(PARTITION_COLUMN).is_in(list(touched), nulls_equal=True)
         )
         kept_dates = set(others[PARTITION_COLUMN].to_list())
+    written: dict[str, pl.DataFrame] = {}
     for table in sorted(frames, key=lambda name: name == marker):
         rows = frames[table].join(new, on="sha256", how="left")
         undated = rows.join(new, on="sha256", how="anti")
@@ -189,8 +200,10 @@ def store(
             )
         kept = read_partitions(lake, table, kept_dates, schema=frames[table].schema)
         kept = kept.filter(~pl.col("sha256").is_in(keys))
-        replace_partitions(lake, table, pl.concat([kept, rows], how="vertical"), touched)
-    return sorted(touched, key=lambda value: (value is not None, value or dt.date.min))
+        written[table] = pl.concat([kept, rows], how="vertical")
+        replace_partitions(lake, table, written[table], touched)
+    ordered = sorted(touched, key=lambda value: (value is not None, value or dt.date.min))
+    return Stored(capture_dates=ordered, rows=written)
 
 
 def capture_dates(files: pl.DataFrame, captures: pl.DataFrame) -> pl.DataFrame:

@@ -31,6 +31,7 @@ LOADED = "_lake_files"
 #: A partition file's size, modification time (ns) and inode: a rewrite is a new file (a rename
 #: over the old one), so a new inode even within the clock's granularity.
 Signature = tuple[int, int, int]
+Written = lake_files.Stored
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,35 @@ def _forget(con: duckdb.DuckDBPyConnection, schema: str, table: str, partitions:
     con.unregister("forgotten")
 
 
+def _read_partitions(lake: Path, table: str, names: list[str]) -> pl.DataFrame:
+    """The rows of the named partitions, with ``capture_date``, as one chunk."""
+    files = [lake_files.table_dir(lake, table) / name / lake_files.DATA_FILE for name in names]
+    # polars reads thousands of small files about twice as fast as DuckDB's read_parquet;
+    # one chunk, or DuckDB scans the frame a file's batch at a time.
+    try:
+        return (
+            pl.scan_parquet(
+                files,
+                hive_partitioning=True,
+                hive_schema={lake_files.PARTITION_COLUMN: pl.Date()},
+            )
+            .collect()
+            .rechunk()
+        )
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise LakeError(
+            f"cannot read the lake's {table} ({len(files)} changed partition file(s) under "
+            f"{lake_files.table_dir(lake, table)}): {exc}"
+        ) from exc
+
+
 def _sync_table(
-    con: duckdb.DuckDBPyConnection, lake: Path, schema: str, table: str, frame: pl.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    lake: Path,
+    schema: str,
+    table: str,
+    frame: pl.DataFrame,
+    written: Written | None,
 ) -> Synced:
     target = f"{ident(schema)}.{ident(table)}"
     expected = [*frame.columns, lake_files.PARTITION_COLUMN]
@@ -137,24 +165,7 @@ def _sync_table(
             con.execute(f"delete from {target} where capture_date is null")
         _forget(con, schema, table, stale)
     if fresh:
-        files = [lake_files.table_dir(lake, table) / name / lake_files.DATA_FILE for name in fresh]
-        # polars reads thousands of small files about twice as fast as DuckDB's read_parquet;
-        # one chunk, or DuckDB scans the frame a file's batch at a time.
-        try:
-            rows = (
-                pl.scan_parquet(
-                    files,
-                    hive_partitioning=True,
-                    hive_schema={lake_files.PARTITION_COLUMN: pl.Date()},
-                )
-                .collect()
-                .rechunk()
-            )
-        except (pl.exceptions.PolarsError, OSError) as exc:
-            raise LakeError(
-                f"cannot read the lake's {table} ({len(files)} changed partition file(s) under "
-                f"{lake_files.table_dir(lake, table)}): {exc}"
-            ) from exc
+        rows = _fresh_rows(lake, table, fresh, written)
         con.register("fresh_rows", rows)
         con.execute(f"insert into {target} by name select * from fresh_rows")
         con.unregister("fresh_rows")
@@ -171,16 +182,41 @@ def _sync_table(
     return Synced(reloaded=len(fresh), dropped=dropped, partitions=len(on_disk))
 
 
+def _fresh_rows(lake: Path, table: str, fresh: list[str], written: Written | None) -> pl.DataFrame:
+    """The rows of the ``fresh`` partitions: from the files, except those this process just wrote
+    (``written``), whose rows it already holds."""
+    names = (
+        {lake_files.partition_name(day): day for day in written.capture_dates} if written else {}
+    )
+    if written is None or table not in written.rows:
+        names = {}
+    unknown = [name for name in fresh if name not in names]
+    parts = [_read_partitions(lake, table, unknown)] if unknown else []
+    if written is not None and table in written.rows and len(unknown) < len(fresh):
+        days = [names[name] for name in fresh if name in names]
+        parts.append(
+            written.rows[table].filter(
+                pl.col(lake_files.PARTITION_COLUMN).is_in(days, nulls_equal=True)
+            )
+        )
+    return pl.concat(parts, how="diagonal_relaxed").rechunk()
+
+
 def sync_lake(
     con: duckdb.DuckDBPyConnection,
     lake: Path,
     schema: str,
     empty: Mapping[str, pl.DataFrame],
+    *,
+    written: Written | None = None,
 ) -> dict[str, Synced]:
     """Make ``schema.<table>`` hold exactly the lake's rows, for every table of ``empty``.
 
     Args:
         empty: Table name -> a frame of its columns (the normaliser's, rows ignored).
+        written: What :func:`~dagster_project.core.lake.store` just wrote, if anything: those
+            partitions' rows are taken from it instead of being read back (a full build's
+            thousands of files).
 
     Returns:
         Table name -> how many partitions were reloaded and dropped, and how many there are.
@@ -194,7 +230,7 @@ def sync_lake(
             "partition_name varchar, byte_size bigint, modified_ns bigint, inode bigint)"
         )
         for table, frame in empty.items():
-            synced[table] = _sync_table(con, lake, schema, table, frame)
+            synced[table] = _sync_table(con, lake, schema, table, frame, written)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -84,7 +84,12 @@ def test_store_keeps_other_captures_and_moves_a_reparsed_one(tmp_path: Path) -> 
         index=_index(tmp_path),
         marker="captures",
     )
-    assert touched == [None, D1, D2]
+    assert touched.capture_dates == [None, D1, D2]
+    # Every partition was touched (None and D2 new rows, D1 lost "b"): rows holds all of them.
+    assert_frame_equal(
+        _sorted(touched.rows["quotes"]),
+        _sorted(lake.read_table(tmp_path, "quotes")),
+    )
     quotes = _sorted(lake.read_table(tmp_path, "quotes"))
     assert quotes.rows() == [
         ("a", 1, "OGDC", D1),

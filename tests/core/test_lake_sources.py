@@ -107,3 +107,49 @@ def test_a_broken_partition_file_fails_the_sync_and_changes_nothing(
     with pytest.raises(LakeError, match="cannot read the lake's quotes"):
         _sync(con, tmp_path)
     assert _rows(con) == [("a", 1, "OGDC", D1)], "the transaction is rolled back whole"
+
+
+def test_what_store_just_wrote_is_loaded_without_reading_it_back(tmp_path: Path) -> None:
+    def captures(rows: list[tuple[str, str]]) -> pl.DataFrame:
+        return pl.DataFrame(
+            rows, schema={"sha256": pl.String(), "normaliser_version": pl.String()}, orient="row"
+        )
+
+    def quotes(rows: list[tuple[str, int, str]]) -> pl.DataFrame:
+        return pl.DataFrame(rows, schema=QUOTES, orient="row")
+
+    def dates(rows: list[tuple[str, dt.date | None]]) -> pl.DataFrame:
+        return pl.DataFrame(
+            rows, schema={"sha256": pl.String(), "capture_date": pl.Date()}, orient="row"
+        )
+
+    empty = {"captures": captures([]), "quotes": quotes([])}
+    mirrored = duckdb.connect(str(tmp_path / "a.duckdb"))
+    first = lake.store(
+        tmp_path / "lake",
+        {
+            "captures": captures([("a", "v"), ("b", "v")]),
+            "quotes": quotes([("a", 1, "OGDC"), ("b", 1, "PPL")]),
+        },
+        capture_dates=dates([("a", D1), ("b", None)]),
+        index=None,
+        marker="captures",
+    )
+    sync_lake(mirrored, tmp_path / "lake", "normalised", empty, written=first)
+    second = lake.store(
+        tmp_path / "lake",
+        {"captures": captures([("c", "v")]), "quotes": quotes([("c", 2, "PSO")])},
+        capture_dates=dates([("c", D1)]),
+        index=lake.read_table(tmp_path / "lake", "captures", columns=["sha256", "capture_date"]),
+        marker="captures",
+    )
+    synced = sync_lake(mirrored, tmp_path / "lake", "normalised", empty, written=second)
+    assert synced["quotes"] == Synced(reloaded=1, dropped=0, partitions=2)
+    fresh = duckdb.connect(str(tmp_path / "b.duckdb"))
+    sync_lake(fresh, tmp_path / "lake", "normalised", empty)
+    for table in empty:
+        query = f"select * from normalised.{table} order by all"
+        assert mirrored.sql(query).fetchall() == fresh.sql(query).fetchall()
+    assert _rows(mirrored) == [("a", 1, "OGDC", D1), ("b", 1, "PPL", None), ("c", 2, "PSO", D1)]
+    mirrored.close()
+    fresh.close()

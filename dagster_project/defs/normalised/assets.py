@@ -96,16 +96,16 @@ def normalised_captures(
             index_codes=read_index_codes(INDEX_CODES_SEED),
         )
         tables = lake_tables(frames)
-        touched = []
+        stored = None
         if sources:
-            touched = lake_files.store(
+            stored = lake_files.store(
                 lake,
                 tables,
                 capture_dates=lake_files.capture_dates(files, tables["captures"]),
                 index=index,
                 marker="captures",
             )
-        synced = sync_lake(con, lake, "normalised", tables)
+        synced = sync_lake(con, lake, "normalised", tables, written=stored)
     context.log.info(f"normalised {len(sources)} new capture(s)")
     rejected = frames.captures.filter(pl.col("reject_reason").is_not_null())
     for table in NORMALISED_TABLES:
@@ -113,7 +113,7 @@ def normalised_captures(
         metadata: dict[str, dg.RawMetadataValue] = {
             "new_rows": frame.height,
             "lake": dg.MetadataValue.path(str(lake_files.table_dir(lake, table))),
-            "partitions_rewritten": len(touched),
+            "partitions_rewritten": len(stored.capture_dates) if stored else 0,
             "partitions": synced[table].partitions,
             "partitions_reloaded": synced[table].reloaded,
         }
