@@ -27,10 +27,30 @@ from pathlib import Path
 
 import polars as pl
 
+from dagster_project.core.processes import pid_is_alive
+
 PARTITION_COLUMN = "capture_date"
 #: Hive's (and Spark's) name for the partition of a null value; DuckDB and polars read it as null.
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 DATA_FILE = "data.parquet"
+#: ``<lake>/.staging-<pid>-<token>/``: where a replacement is written before its renames.
+STAGING_PREFIX = ".staging-"
+
+
+def remove_stale_staging(lake: Path) -> list[Path]:
+    """Remove the staging folders and temporary files of writers that died (a killed build)."""
+    removed = []
+    leftovers = [*lake.glob(f"{STAGING_PREFIX}*"), *lake.glob(f"*/.{DATA_FILE}.*")]
+    for path in leftovers:
+        pid = path.name.removeprefix(STAGING_PREFIX).removeprefix(f".{DATA_FILE}.").split("-")[0]
+        if pid.isdigit() and pid_is_alive(int(pid)):
+            continue
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
 
 
 def partition_name(capture_date: dt.date | None) -> str:
@@ -101,7 +121,7 @@ def replace_partitions(
     stray = frame.filter(~pl.col(PARTITION_COLUMN).is_in(list(dates), nulls_equal=True))
     if stray.height:
         raise ValueError(f"{stray.height} row(s) of {table} outside the partitions replaced")
-    staging = lake / f".staging-{uuid.uuid4().hex}" / table
+    staging = lake / f"{STAGING_PREFIX}{os.getpid()}-{uuid.uuid4().hex}" / table
     try:
         if frame.height:
             frame.lazy().sink_parquet(
@@ -139,7 +159,7 @@ def replace_table(lake: Path, table: str, frame: pl.DataFrame) -> Path:
     """An unpartitioned table (``<lake>/<table>/data.parquet``), replaced atomically."""
     target = table_dir(lake, table) / DATA_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{DATA_FILE}.{uuid.uuid4().hex}")
+    temporary = target.with_name(f".{DATA_FILE}.{os.getpid()}-{uuid.uuid4().hex}")
     try:
         frame.write_parquet(temporary)
         os.replace(temporary, target)
@@ -178,6 +198,7 @@ def store(
         The capture dates whose partitions were rewritten, and each table's rows in them (with
         ``capture_date``), which are what the files now hold.
     """
+    remove_stale_staging(lake)
     new = capture_dates.select("sha256", pl.col(PARTITION_COLUMN).cast(pl.Date()))
     keys = new["sha256"].implode()
     touched = set(new[PARTITION_COLUMN].to_list())

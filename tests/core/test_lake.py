@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
 from pathlib import Path
 
 import polars as pl
@@ -186,3 +188,21 @@ def test_an_unpartitioned_table_is_one_file_replaced_whole(tmp_path: Path) -> No
     assert first == second == tmp_path / "capture_files" / "data.parquet"
     assert pl.read_parquet(second)["sha256"].to_list() == ["c"]
     assert [p.name for p in (tmp_path / "capture_files").iterdir()] == ["data.parquet"]
+
+
+def test_the_leftovers_of_a_killed_writer_are_removed_and_a_live_ones_kept(
+    tmp_path: Path,
+) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = tmp_path / f".staging-{dead.pid}-abc" / "quotes" / "capture_date=2024-10-18"
+    stale.mkdir(parents=True)
+    (stale / "00000000.parquet").write_bytes(b"half")
+    stale_file = tmp_path / "capture_files" / f".data.parquet.{dead.pid}-abc"
+    stale_file.parent.mkdir()
+    stale_file.write_bytes(b"half")
+    live = tmp_path / f".staging-{os.getpid()}-def"
+    live.mkdir()
+    removed = lake.remove_stale_staging(tmp_path)
+    assert sorted(removed) == sorted([stale.parents[1], stale_file])
+    assert live.is_dir() and not stale_file.exists()
