@@ -27,6 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
+from dagster_project.core.errors import LakeError
 from dagster_project.core.processes import pid_is_alive
 
 PARTITION_COLUMN = "capture_date"
@@ -91,7 +92,33 @@ def read_table(lake: Path, table: str, *, columns: list[str] | None = None) -> p
     )
     if columns is not None:
         frame = frame.select(columns)
-    return frame.collect()
+    try:
+        return frame.collect()
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise LakeError(
+            f"cannot read the lake's {table} under {table_dir(lake, table)}: {exc}"
+        ) from exc
+
+
+def remove_damaged(lake: Path, tables: Iterable[str], *, marker: str) -> list[Path]:
+    """Delete every partition file that cannot be read whole, and ``marker``'s file of the same
+    partition, so that the partition's captures count as not normalised and are parsed again
+    from the raw files (the lake is derived data). Returns the files removed."""
+    damaged: set[tuple[str, str]] = set()
+    for table in tables:
+        for path in table_dir(lake, table).glob(f"{PARTITION_COLUMN}=*/{DATA_FILE}"):
+            try:
+                pl.read_parquet(path)
+            except (pl.exceptions.PolarsError, OSError):
+                damaged.add((table, path.parent.name))
+    removed = []
+    for partition in sorted({name for _, name in damaged}):
+        for table in sorted({marker, *(table for table, name in damaged if name == partition)}):
+            path = table_dir(lake, table) / partition / DATA_FILE
+            if path.exists():
+                path.unlink()
+                removed.append(path)
+    return removed
 
 
 def read_partitions(

@@ -14,7 +14,8 @@ import polars as pl
 from dagster_project.core import lake as lake_files
 from dagster_project.core import planning
 from dagster_project.core.calendar import psx_calendar
-from dagster_project.core.lake_sources import sync_lake
+from dagster_project.core.errors import LakeError
+from dagster_project.core.lake_sources import Synced, sync_lake
 from dagster_project.core.normalise import CaptureSource, NormalisedFrames, normalise_captures
 from dagster_project.core.reference import read_index_codes
 from dagster_project.core.warehouse import connect, read_table
@@ -22,7 +23,7 @@ from dagster_project.defs.landing.assets import CAPTURE_FILES
 from dagster_project.defs.metadata import headline_items, markdown_list, markdown_table
 from dagster_project.defs.partitions import WORK_DB_POOL
 from dagster_project.defs.resources import MarketResource
-from dagster_project.settings import HOLIDAYS_SEED, INDEX_CODES_SEED
+from dagster_project.settings import HOLIDAYS_SEED, INDEX_CODES_SEED, Settings
 
 NORMALISED_TABLES = ("captures", "quotes", "index_levels", "rejected_lines", "headlines")
 _DESCRIPTIONS = {
@@ -81,6 +82,47 @@ def normalised_captures(
     headlines."""
     settings = market.settings()
     lake = settings.lake
+    try:
+        sources, frames, stored, synced = _normalise(settings)
+    except LakeError as exc:
+        removed = lake_files.remove_damaged(lake, NORMALISED_TABLES, marker="captures")
+        if not removed:
+            raise
+        context.log.warning(
+            f"{exc}; removed {len(removed)} damaged lake file(s) and the captures of their "
+            "partitions, which are parsed again: " + ", ".join(str(p) for p in removed[:10])
+        )
+        sources, frames, stored, synced = _normalise(settings)
+    context.log.info(f"normalised {len(sources)} new capture(s)")
+    rejected = frames.captures.filter(pl.col("reject_reason").is_not_null())
+    for table in NORMALISED_TABLES:
+        frame: pl.DataFrame = getattr(frames, table)
+        metadata: dict[str, dg.RawMetadataValue] = {
+            "new_rows": frame.height,
+            "lake": dg.MetadataValue.path(str(lake_files.table_dir(lake, table))),
+            "partitions_rewritten": len(stored.capture_dates) if stored else 0,
+            "partitions": synced[table].partitions,
+            "partitions_reloaded": synced[table].reloaded,
+        }
+        if table == "captures":
+            metadata["new_captures"] = frame.height
+            metadata["rejected_captures"] = dg.MetadataValue.md(
+                markdown_table(rejected.select("sha256", "reject_reason").head(20))
+            )
+        if table == "rejected_lines":
+            metadata["sample"] = dg.MetadataValue.md(
+                markdown_table(frame.select("sha256", "line_no", "line", "reason").head(20))
+            )
+        if table == "headlines":
+            metadata["headlines"] = dg.MetadataValue.md(markdown_list(headline_items(frame)))
+        yield dg.MaterializeResult(asset_key=["normalised", table], metadata=metadata)
+
+
+def _normalise(
+    settings: Settings,
+) -> tuple[list[CaptureSource], NormalisedFrames, lake_files.Stored | None, dict[str, Synced]]:
+    """Parse the pending captures into the lake and mirror it into the working database."""
+    lake = settings.lake
     with connect(settings.work_db) as con:
         files = read_table(con, "landing", "capture_files")
         if files is None:
@@ -106,29 +148,7 @@ def normalised_captures(
                 marker="captures",
             )
         synced = sync_lake(con, lake, "normalised", tables, written=stored)
-    context.log.info(f"normalised {len(sources)} new capture(s)")
-    rejected = frames.captures.filter(pl.col("reject_reason").is_not_null())
-    for table in NORMALISED_TABLES:
-        frame: pl.DataFrame = getattr(frames, table)
-        metadata: dict[str, dg.RawMetadataValue] = {
-            "new_rows": frame.height,
-            "lake": dg.MetadataValue.path(str(lake_files.table_dir(lake, table))),
-            "partitions_rewritten": len(stored.capture_dates) if stored else 0,
-            "partitions": synced[table].partitions,
-            "partitions_reloaded": synced[table].reloaded,
-        }
-        if table == "captures":
-            metadata["new_captures"] = frame.height
-            metadata["rejected_captures"] = dg.MetadataValue.md(
-                markdown_table(rejected.select("sha256", "reject_reason").head(20))
-            )
-        if table == "rejected_lines":
-            metadata["sample"] = dg.MetadataValue.md(
-                markdown_table(frame.select("sha256", "line_no", "line", "reason").head(20))
-            )
-        if table == "headlines":
-            metadata["headlines"] = dg.MetadataValue.md(markdown_list(headline_items(frame)))
-        yield dg.MaterializeResult(asset_key=["normalised", table], metadata=metadata)
+    return sources, frames, stored, synced
 
 
 def lake_tables(frames: NormalisedFrames) -> dict[str, pl.DataFrame]:
