@@ -12,6 +12,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from dagster_project.core import lake
+from dagster_project.core.errors import LakeError
 
 D1 = dt.date(2024, 10, 17)
 D2 = dt.date(2024, 10, 18)
@@ -206,3 +207,25 @@ def test_the_leftovers_of_a_killed_writer_are_removed_and_a_live_ones_kept(
     removed = lake.remove_stale_staging(tmp_path)
     assert sorted(removed) == sorted([stale.parents[1], stale_file])
     assert live.is_dir() and not stale_file.exists()
+
+
+def test_a_damaged_file_goes_with_its_partitions_marker_and_nothing_else(tmp_path: Path) -> None:
+    lake.store(
+        tmp_path,
+        {
+            "captures": _captures([("a", "v1"), ("b", "v1")]),
+            "quotes": _quotes([("a", 1, "OGDC"), ("b", 1, "PPL")]),
+        },
+        capture_dates=_dates([("a", D1), ("b", D2)]),
+        index=None,
+        marker="captures",
+    )
+    lake.partition_file(tmp_path, "quotes", D2).write_bytes(b"PAR1 cut short")
+    with pytest.raises(LakeError, match="cannot read the lake's quotes"):
+        lake.read_table(tmp_path, "quotes")
+    removed = lake.remove_damaged(tmp_path, ["captures", "quotes"], marker="captures")
+    assert removed == [
+        lake.partition_file(tmp_path, "captures", D2),
+        lake.partition_file(tmp_path, "quotes", D2),
+    ]
+    assert _sorted(_index(tmp_path)).rows() == [("a", D1)], "b is no longer normalised"
