@@ -141,3 +141,12 @@ def test_a_window_rebuild_overwrites_only_its_partitions(builds: Builds) -> None
         rewritten = after[market_date] != before[market_date]
         assert rewritten == (market_date in window.values()), market_date
     assert_marts_equal(builds)
+
+
+def test_the_dbt_unit_tests_pass_on_spark(builds: Builds) -> None:
+    """dbt's unit tests (fixed inputs, expected rows) hold on Spark's SQL too."""
+    done = run_dbt(builds, "test", "--target", "spark", "--select", "test_type:unit")
+    results = json.loads((builds.dbt_target / "run_results.json").read_text(encoding="utf-8"))
+    unit_tests = [r for r in results["results"] if r["unique_id"].startswith("unit_test.")]
+    assert len(unit_tests) >= 17, done.stdout[-3000:]
+    assert {result["status"] for result in unit_tests} == {"pass"}
