@@ -7,6 +7,8 @@ Every path a build touches derives from three variables:
 - ``MARKET_WAREHOUSE`` (default ``warehouse/market.duckdb``): the published warehouse file.
 - ``MARKET_STATE_DIR`` (default ``.state/`` beside the warehouse): the working database, dbt
   artifacts and Dagster storage.
+- ``MARKET_LAKE`` (default ``lake/`` in the state directory): the normalised captures as Parquet,
+  Hive-partitioned by capture date (``core/lake.py``); dbt's sources read it.
 - ``MARKET_PAGES_FILE`` (default ``config/pages.yaml``): the pages the fetch asset captures.
 - ``MARKET_TRUST_FILE_TIMES`` (default off): date a capture that shows no date, has no fetch
   sidecar and no date in its name by its file's modification time (``1``/``true``/``yes``).
@@ -59,6 +61,7 @@ class Settings:
     raw_dir: Path
     warehouse: Path
     state_dir: Path
+    lake: Path
     max_capture_bytes: int = DEFAULT_MAX_CAPTURE_BYTES
     pages_file: Path = DEFAULT_PAGES_FILE
     trust_file_times: bool = False
@@ -93,6 +96,7 @@ class Settings:
         return {
             "raw_dir": str(self.raw_dir),
             "warehouse": str(self.warehouse),
+            "lake": str(self.lake),
             "max_capture_bytes": str(self.max_capture_bytes),
             "trust_file_times": "1" if self.trust_file_times else "0",
             "history_start": self.history_start.isoformat(),
@@ -105,6 +109,7 @@ class Settings:
             "MARKET_WAREHOUSE": str(self.warehouse),
             "MARKET_STATE_DIR": str(self.state_dir),
             "MARKET_WORK_DB": str(self.work_db),
+            "MARKET_LAKE": str(self.lake),
             "MARKET_MAX_CAPTURE_BYTES": str(self.max_capture_bytes),
             "MARKET_PAGES_FILE": str(self.pages_file),
             "MARKET_TRUST_FILE_TIMES": "1" if self.trust_file_times else "0",
@@ -125,6 +130,7 @@ def make_settings(
     raw_dir: str | Path | None = None,
     warehouse: str | Path | None = None,
     state_dir: str | Path | None = None,
+    lake: str | Path | None = None,
     max_capture_bytes: int | None = None,
     pages_file: str | Path | None = None,
     trust_file_times: bool = False,
@@ -137,9 +143,10 @@ def make_settings(
     raw = _absolute(str(raw_dir)) if raw_dir else PROJECT_ROOT / "raw"
     wh = _absolute(str(warehouse)) if warehouse else PROJECT_ROOT / "warehouse" / "market.duckdb"
     state = _absolute(str(state_dir)) if state_dir else wh.parent / ".state"
+    lake_root = _absolute(str(lake)) if lake else state / "lake"
     if wh.suffix != ".duckdb":
         raise ConfigError(f"MARKET_WAREHOUSE must name a .duckdb file, got {wh}")
-    for name, path in (("warehouse", wh), ("state directory", state)):
+    for name, path in (("warehouse", wh), ("state directory", state), ("lake", lake_root)):
         if path == raw or raw in path.parents:
             raise ConfigError(f"the {name} ({path}) must not be inside the raw dir ({raw})")
     cap = DEFAULT_MAX_CAPTURE_BYTES if max_capture_bytes is None else max_capture_bytes
@@ -155,6 +162,7 @@ def make_settings(
         raw_dir=raw,
         warehouse=wh,
         state_dir=state,
+        lake=lake_root,
         max_capture_bytes=cap,
         pages_file=pages,
         trust_file_times=trust_file_times,
@@ -202,6 +210,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raw_dir=env.get("MARKET_RAW_DIR") or None,
         warehouse=env.get("MARKET_WAREHOUSE") or None,
         state_dir=env.get("MARKET_STATE_DIR") or None,
+        lake=env.get("MARKET_LAKE") or None,
         max_capture_bytes=max_bytes,
         pages_file=env.get("MARKET_PAGES_FILE") or None,
         trust_file_times=parse_flag("MARKET_TRUST_FILE_TIMES", env.get("MARKET_TRUST_FILE_TIMES")),

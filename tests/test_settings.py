@@ -12,6 +12,7 @@ def test_defaults_live_in_the_project() -> None:
     assert settings.warehouse == PROJECT_ROOT / "warehouse" / "market.duckdb"
     assert settings.state_dir == PROJECT_ROOT / "warehouse" / ".state"
     assert settings.work_db.parent == settings.state_dir
+    assert settings.lake == settings.state_dir / "lake"
 
 
 def test_environment_overrides(tmp_path: Path) -> None:
@@ -20,8 +21,11 @@ def test_environment_overrides(tmp_path: Path) -> None:
             "MARKET_RAW_DIR": str(tmp_path / "captures"),
             "MARKET_WAREHOUSE": str(tmp_path / "out" / "w.duckdb"),
             "MARKET_MAX_CAPTURE_BYTES": "1000",
+            "MARKET_LAKE": str(tmp_path / "lake"),
         }
     )
+    assert settings.lake == tmp_path / "lake"
+    assert settings.as_env()["MARKET_LAKE"] == str(tmp_path / "lake")
     assert settings.raw_dir == tmp_path / "captures"
     assert settings.state_dir == tmp_path / "out" / ".state"
     assert settings.max_capture_bytes == 1000
@@ -33,6 +37,7 @@ def test_environment_overrides(tmp_path: Path) -> None:
     [
         ({"warehouse": "raw/market.duckdb"}, "must not be inside the raw dir"),
         ({"state_dir": "raw/state"}, "must not be inside the raw dir"),
+        ({"lake": "raw/lake"}, "the lake .* must not be inside the raw dir"),
         ({"warehouse": "market.sqlite"}, "must name a .duckdb file"),
         ({"max_capture_bytes": 0}, "must be positive"),
     ],

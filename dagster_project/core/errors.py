@@ -43,3 +43,7 @@ class NoMarketDateError(WarehouseError):
 
 class BuildLockedError(MarketSnapshotsError):
     """Another build holds the state directory's lock."""
+
+
+class LakeError(MarketSnapshotsError):
+    """A lake file cannot be read or written (``core/lake.py``, ``core/lake_sources.py``)."""

@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from dagster_project.core.errors import WarehouseError
+from dagster_project.core.processes import pid_is_alive
 from dagster_project.core.sql import ident, literal
 
 PUBLIC_SCHEMAS = ("marts", "audit", "bi")
@@ -175,16 +176,6 @@ def _copy_schema_objects(con: duckdb.DuckDBPyConnection, schemas: Iterable[str])
     return len(tables)
 
 
-def _pid_is_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_stale_publishing_files(warehouse: Path) -> list[Path]:
     """Delete the staging files of publishes whose process died (e.g. a build killed mid-publish).
 
@@ -194,7 +185,7 @@ def remove_stale_publishing_files(warehouse: Path) -> list[Path]:
     removed = []
     for path in warehouse.parent.glob(f".{warehouse.name}.publishing-*"):
         pid_text = path.name.rsplit("-", 1)[-1].removesuffix(".wal")
-        if pid_text.isdigit() and (int(pid_text) == os.getpid() or _pid_is_alive(int(pid_text))):
+        if pid_text.isdigit() and pid_is_alive(int(pid_text)):
             continue
         path.unlink(missing_ok=True)
         removed.append(path)

@@ -1,7 +1,7 @@
 """Every Dagster resource of the project, configured from one :class:`Settings`.
 
-- ``market``: the raw dir, the published warehouse and the state dir (with the working DuckDB
-  file), as :class:`MarketResource`;
+- ``market``: the raw dir, the published warehouse, the state dir (with the working DuckDB
+  file) and the lake, as :class:`MarketResource`;
 - ``fetch``: the pages to fetch and how patiently (:class:`FetchResource`);
 - ``dbt``: dagster-dbt's CLI resource over ``dbt/`` (:class:`MarketDbtCliResource`: without the
   two start-up costs we do not use).
@@ -46,6 +46,8 @@ class MarketResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     raw_dir: str
     warehouse: str
     state_dir: str
+    #: The lake root; empty: ``lake/`` in the state directory.
+    lake: str = ""
     max_capture_bytes: int = DEFAULT_MAX_CAPTURE_BYTES
     trust_file_times: int = 0
     history_start: str = ""
@@ -56,6 +58,7 @@ class MarketResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             raw_dir=self.raw_dir,
             warehouse=self.warehouse,
             state_dir=self.state_dir,
+            lake=self.lake or None,
             max_capture_bytes=self.max_capture_bytes,
             trust_file_times=bool(self.trust_file_times),
             history_start=parse_history_start(self.history_start),
@@ -120,6 +123,7 @@ def market_config(settings: Settings) -> dict[str, Any]:
         "raw_dir": str(settings.raw_dir),
         "warehouse": str(settings.warehouse),
         "state_dir": str(settings.state_dir),
+        "lake": str(settings.lake),
         "max_capture_bytes": settings.max_capture_bytes,
         "trust_file_times": int(settings.trust_file_times),
         "history_start": settings.history_start.isoformat(),

@@ -55,6 +55,7 @@ def test_market_config_names_every_field(tmp_path: Path) -> None:
         "raw_dir": str(tmp_path / "a" / "raw"),
         "warehouse": str(tmp_path / "a" / "warehouse" / "market.duckdb"),
         "state_dir": str(tmp_path / "a" / "warehouse" / ".state"),
+        "lake": str(tmp_path / "a" / "warehouse" / ".state" / "lake"),
         "max_capture_bytes": 4096,
         "trust_file_times": 1,
         "history_start": "2020-11-02",
@@ -67,13 +68,15 @@ def test_market_config_names_every_field(tmp_path: Path) -> None:
         {},
         {"max_capture_bytes": 4096, "trust_file_times": True},
         {"history_start": dt.date(2020, 11, 2), "state_dir": "elsewhere/state"},
+        {"lake": "elsewhere/lake"},
     ],
 )
 def test_the_market_resource_gives_its_settings_back(
     tmp_path: Path, options: dict[str, Any]
 ) -> None:
-    if "state_dir" in options:
-        options = {**options, "state_dir": tmp_path / options["state_dir"]}
+    for name in ("state_dir", "lake"):
+        if name in options:
+            options = {**options, name: tmp_path / options[name]}
     settings = _settings(tmp_path, **options)
     assert market_resource(settings).settings() == settings
 

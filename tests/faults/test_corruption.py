@@ -7,8 +7,10 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
+from dagster_project.core.build_stamp import BUILD_STAMP
 from dagster_project.core.errors import WarehouseError
 from dagster_project.core.warehouse import (
     database_problem,
@@ -153,3 +155,23 @@ def test_damaged_dagster_run_storage_is_rebuilt(reference: Reference, tmp_path: 
     (wh_dir / ".state" / "dagster_home" / "history" / "runs.db").write_bytes(os.urandom(5000))
     run_build(reference.raw, wh_dir / "market.duckdb", log=tmp_path / "build.log")
     assert snapshot(wh_dir / "market.duckdb") == reference.rows
+
+
+@pytest.mark.e2e
+def test_a_damaged_lake_file_is_removed_and_its_captures_parsed_again(
+    reference: Reference, tmp_path: Path
+) -> None:
+    """The lake is derived from raw/: a damaged partition file is dropped and re-parsed, and the
+    marts come out as before."""
+    wh_dir = tmp_path / "wh"
+    shutil.copytree(reference.warehouse.parent, wh_dir, symlinks=True)
+    lake = wh_dir / ".state" / "lake"
+    quotes = sorted((lake / "quotes").glob("capture_date=*/data.parquet"))
+    assert len(quotes) >= 2, "the hostile raw dir spans several capture dates"
+    damaged = quotes[-1]
+    os.truncate(damaged, damaged.stat().st_size // 2)
+    (wh_dir / ".state" / BUILD_STAMP).unlink()  # nothing new in raw/: force the build to run
+    log = run_build(reference.raw, wh_dir / "market.duckdb", log=tmp_path / "build.log")
+    assert "damaged lake file(s)" in log and damaged.parent.name in log
+    assert snapshot(wh_dir / "market.duckdb") == reference.rows
+    assert pl.read_parquet(damaged).height > 0, "the partition is written again"

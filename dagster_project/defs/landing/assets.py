@@ -1,7 +1,12 @@
-"""Landing: the inventory of capture files under the raw dir."""
+"""Landing: the inventory of capture files under the raw dir.
+
+It is a table of the working database (``landing.capture_files``) and, for engines that do not
+read that file (Spark), the lake's ``capture_files/data.parquet``.
+"""
 
 import dagster as dg
 
+from dagster_project.core import lake
 from dagster_project.core.calendar import psx_calendar
 from dagster_project.core.errors import ConfigError
 from dagster_project.core.landing import inventory, known_files, with_file_sessions
@@ -42,6 +47,7 @@ def capture_files(
         found = inventory(settings.raw_dir, known=known, trust_file_times=settings.trust_file_times)
         files = with_file_sessions(found.files, psx_calendar(HOLIDAYS_SEED))
         replace_table(con, "landing", "capture_files", files)
+    lake.replace_table(settings.lake, "capture_files", files)
     previous_hashes = set(previous["sha256"]) if previous is not None else set()
     new_hashes = set(files["sha256"]) - previous_hashes
     if found.ignored:

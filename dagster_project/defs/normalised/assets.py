@@ -1,22 +1,29 @@
-"""Normalise: quotes, index levels, rejected lines and headlines of every capture not yet parsed."""
+"""Normalise: quotes, index levels, rejected lines and headlines of every capture not yet parsed.
+
+The frames go to the lake (``core/lake.py``: Parquet, one partition per capture date); the working
+database mirrors it (``core/lake_sources.py``: ``normalised.quotes`` …, reloading only the
+partitions that changed), and dbt reads those tables as its sources.
+"""
 
 from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import polars as pl
 
+from dagster_project.core import lake as lake_files
 from dagster_project.core import planning
 from dagster_project.core.calendar import psx_calendar
+from dagster_project.core.errors import LakeError
+from dagster_project.core.lake_sources import Synced, sync_lake
 from dagster_project.core.normalise import CaptureSource, NormalisedFrames, normalise_captures
 from dagster_project.core.reference import read_index_codes
-from dagster_project.core.warehouse import connect, read_table, upsert_by_key
+from dagster_project.core.warehouse import connect, read_table
 from dagster_project.defs.landing.assets import CAPTURE_FILES
 from dagster_project.defs.metadata import headline_items, markdown_list, markdown_table
 from dagster_project.defs.partitions import WORK_DB_POOL
 from dagster_project.defs.resources import MarketResource
-from dagster_project.settings import HOLIDAYS_SEED, INDEX_CODES_SEED
+from dagster_project.settings import HOLIDAYS_SEED, INDEX_CODES_SEED, Settings
 
 NORMALISED_TABLES = ("captures", "quotes", "index_levels", "rejected_lines", "headlines")
 _DESCRIPTIONS = {
@@ -74,25 +81,29 @@ def normalised_captures(
     """Parse every capture not yet normalised into quotes, index levels, rejected lines and
     headlines."""
     settings = market.settings()
-    with connect(settings.work_db) as con:
-        files = read_table(con, "landing", "capture_files")
-        if files is None:
-            raise dg.Failure("landing.capture_files is missing: materialise landing first")
-        sources = pending_sources(
-            files, read_table(con, "normalised", "captures"), settings.raw_dir
+    lake = settings.lake
+    try:
+        sources, frames, stored, synced = _normalise(settings)
+    except LakeError as exc:
+        removed = lake_files.remove_damaged(lake, NORMALISED_TABLES, marker="captures")
+        if not removed:
+            raise
+        context.log.warning(
+            f"{exc}; removed {len(removed)} damaged lake file(s) and the captures of their "
+            "partitions, which are parsed again: " + ", ".join(str(p) for p in removed[:10])
         )
-        frames = normalise_captures(
-            sources,
-            calendar=psx_calendar(HOLIDAYS_SEED),
-            max_bytes=settings.max_capture_bytes,
-            index_codes=read_index_codes(INDEX_CODES_SEED),
-        )
-        _store(con, frames, keys=[source.sha256 for source in sources])
+        sources, frames, stored, synced = _normalise(settings)
     context.log.info(f"normalised {len(sources)} new capture(s)")
     rejected = frames.captures.filter(pl.col("reject_reason").is_not_null())
     for table in NORMALISED_TABLES:
         frame: pl.DataFrame = getattr(frames, table)
-        metadata: dict[str, dg.RawMetadataValue] = {"new_rows": frame.height}
+        metadata: dict[str, dg.RawMetadataValue] = {
+            "new_rows": frame.height,
+            "lake": dg.MetadataValue.path(str(lake_files.table_dir(lake, table))),
+            "partitions_rewritten": len(stored.capture_dates) if stored else 0,
+            "partitions": synced[table].partitions,
+            "partitions_reloaded": synced[table].reloaded,
+        }
         if table == "captures":
             metadata["new_captures"] = frame.height
             metadata["rejected_captures"] = dg.MetadataValue.md(
@@ -107,14 +118,44 @@ def normalised_captures(
         yield dg.MaterializeResult(asset_key=["normalised", table], metadata=metadata)
 
 
-def _store(con: duckdb.DuckDBPyConnection, frames: NormalisedFrames, *, keys: list[str]) -> None:
-    version = normaliser_version()
-    captures = frames.captures.with_columns(normaliser_version=pl.lit(version))
-    for table, frame in (
-        ("captures", captures),
-        ("quotes", frames.quotes),
-        ("index_levels", frames.index_levels),
-        ("rejected_lines", frames.rejected_lines),
-        ("headlines", frames.headlines),
-    ):
-        upsert_by_key(con, "normalised", table, frame, key="sha256", keys=keys)
+def _normalise(
+    settings: Settings,
+) -> tuple[list[CaptureSource], NormalisedFrames, lake_files.Stored | None, dict[str, Synced]]:
+    """Parse the pending captures into the lake and mirror it into the working database."""
+    lake = settings.lake
+    with connect(settings.work_db) as con:
+        files = read_table(con, "landing", "capture_files")
+        if files is None:
+            raise dg.Failure("landing.capture_files is missing: materialise landing first")
+        index = lake_files.read_table(
+            lake, "captures", columns=["sha256", "normaliser_version", lake_files.PARTITION_COLUMN]
+        )
+        sources = pending_sources(files, index, settings.raw_dir)
+        frames = normalise_captures(
+            sources,
+            calendar=psx_calendar(HOLIDAYS_SEED),
+            max_bytes=settings.max_capture_bytes,
+            index_codes=read_index_codes(INDEX_CODES_SEED),
+        )
+        tables = lake_tables(frames)
+        stored = None
+        if sources:
+            stored = lake_files.store(
+                lake,
+                tables,
+                capture_dates=lake_files.capture_dates(files, tables["captures"]),
+                index=index,
+                marker="captures",
+            )
+        synced = sync_lake(con, lake, "normalised", tables, written=stored)
+    return sources, frames, stored, synced
+
+
+def lake_tables(frames: NormalisedFrames) -> dict[str, pl.DataFrame]:
+    """The frames by lake table name; the captures carry the normaliser version they were
+    parsed with."""
+    captures = frames.captures.with_columns(normaliser_version=pl.lit(normaliser_version()))
+    return {
+        table: captures if table == "captures" else getattr(frames, table)
+        for table in NORMALISED_TABLES
+    }
