@@ -1,7 +1,7 @@
 {#
     on-run-start: the sources `landing` and `normalised` as tables over the lake's Parquet files
     ($MARKET_LAKE, default $MARKET_STATE_DIR/lake), on Spark. On DuckDB the Python side makes
-    them (views over the same files in the working database): nothing to do.
+    them (tables of the working database that mirror the files): nothing to do.
 
     The lake holds `<lake>/<table>/capture_date=YYYY-MM-DD/data.parquet` for each table of the
     `normalised` source (Hive-partitioned: capture_date is in the path only) and

@@ -1,10 +1,10 @@
 """One dbt project, two engines: synthetic captures built on DuckDB and on Spark, the same marts.
 
-The captures are built the normal way (``market-snapshots build``, DuckDB); then real dbt runs
-``dbt build --target spark`` on a local SparkSession over the same sources (the lake's Parquet
-files), first in full, then once more for a window of market dates (``--vars``, as the daily
-facts' partitioned runs pass it). Every table of ``marts`` and ``audit`` is compared row for row
-with the published DuckDB warehouse after each.
+The captures are built the normal way (``market-snapshots build``, DuckDB), which writes the
+lake; then real dbt runs ``dbt build --target spark`` on a local SparkSession over the same
+sources (the lake's Parquet files), first in full, then once more for a window of market dates
+(``--vars``, as the daily facts' partitioned runs pass it). Every table of ``marts`` and
+``audit`` is compared row for row with the published DuckDB warehouse after each.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import pytest
 from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, make_settings
 from tests.captures import SAMPLE
 from tests.spark.compare import duckdb_rows, spark_rows, table_names
-from tests.spark.lake import export_lake
 from tests.support import build_with_cli, run_cli, user_env
 
 pytest.importorskip("pyspark", reason="dbt on Spark needs the spark extra: uv sync --extra spark")
@@ -84,18 +83,12 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     shutil.copy2(SAMPLE, raw / SAMPLE.name)
     settings = make_settings(raw_dir=raw, warehouse=root / "warehouse" / "market.duckdb")
     build_with_cli(raw, settings.warehouse)
-    lake = settings.state_dir / "lake"
-    if not (lake / "captures").exists():  # a build that does not write the lake itself
-        export_lake(settings.work_db, lake)
+    assert (settings.lake / "captures").is_dir(), "the build wrote no lake"
     spark_root = settings.state_dir / "spark"
     result = Builds(
         warehouse=settings.warehouse,
         spark_warehouse=spark_root / "warehouse",
-        env=user_env(
-            **settings.as_env(),
-            MARKET_LAKE=str(lake),
-            MARKET_SPARK_WAREHOUSE=str(spark_root),
-        ),
+        env=user_env(**settings.as_env(), MARKET_SPARK_WAREHOUSE=str(spark_root)),
         dbt_target=settings.state_dir / "dbt" / "spark-target",
     )
     run_dbt(result, *DBT_BUILD)
