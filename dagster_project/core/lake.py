@@ -168,6 +168,23 @@ def replace_partitions(
         shutil.rmtree(staging.parent, ignore_errors=True)
 
 
+def _replace_changing_signature(source: Path, target: Path) -> None:
+    """``os.replace``, making sure the new file's (size, modification time) differs from the old
+    one's: readers (``core/lake_sources.py``) tell a rewrite by it, and a file written within the
+    clock's granularity (a few ms) with the same size would otherwise look unchanged."""
+    try:
+        before = os.stat(target)
+    except FileNotFoundError:
+        before = None
+    os.replace(source, target)
+    after = os.stat(target)
+    if before is not None and (after.st_size, after.st_mtime_ns) == (
+        before.st_size,
+        before.st_mtime_ns,
+    ):
+        os.utime(target, ns=(after.st_atime_ns, before.st_mtime_ns + 1_000))
+
+
 def _swap_in(staged_dir: Path, target: Path) -> None:
     """Rename the one file polars wrote in ``staged_dir`` over ``target``; remove it if none."""
     staged = sorted(staged_dir.glob("*.parquet")) if staged_dir.is_dir() else []
@@ -175,7 +192,7 @@ def _swap_in(staged_dir: Path, target: Path) -> None:
         raise RuntimeError(f"expected one file in {staged_dir}, polars wrote {len(staged)}")
     if staged:
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged[0], target)
+        _replace_changing_signature(staged[0], target)
         return
     target.unlink(missing_ok=True)
     if target.parent.is_dir() and not any(target.parent.iterdir()):
@@ -189,7 +206,7 @@ def replace_table(lake: Path, table: str, frame: pl.DataFrame) -> Path:
     temporary = target.with_name(f".{DATA_FILE}.{os.getpid()}-{uuid.uuid4().hex}")
     try:
         frame.write_parquet(temporary)
-        os.replace(temporary, target)
+        _replace_changing_signature(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
     return target

@@ -25,12 +25,13 @@ from dagster_project.core import lake as lake_files
 from dagster_project.core.errors import LakeError
 from dagster_project.core.sql import ident
 
-#: What was loaded from which file: table_name, partition_name, byte_size, modified_ns, inode.
+#: What was loaded from which file: table_name, partition_name, byte_size, modified_ns.
 LOADED = "_lake_files"
 
-#: A partition file's size, modification time (ns) and inode: a rewrite is a new file (a rename
-#: over the old one), so a new inode even within the clock's granularity.
-Signature = tuple[int, int, int]
+#: A partition file's size and modification time (ns). Not its inode: a copied or restored lake
+#: keeps both (``cp -a``, ``copytree``) and must not be reloaded whole. ``core/lake.py`` makes
+#: every rewrite change one of them, even within the clock's granularity.
+Signature = tuple[int, int]
 Written = lake_files.Stored
 
 
@@ -63,7 +64,7 @@ def partition_signatures(lake: Path, table: str) -> dict[str, Signature]:
             stat = os.stat(os.path.join(entry.path, lake_files.DATA_FILE))
         except FileNotFoundError:
             continue
-        found[entry.name] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        found[entry.name] = (stat.st_size, stat.st_mtime_ns)
     return found
 
 
@@ -144,9 +145,9 @@ def _sync_table(
         _recreate(con, schema, table, frame)
     on_disk = partition_signatures(lake, table)
     loaded: dict[str, Signature] = {
-        name: (size, modified, inode)
-        for name, size, modified, inode in con.execute(
-            f"select partition_name, byte_size, modified_ns, inode from {ident(schema)}.{LOADED} "
+        name: (size, modified)
+        for name, size, modified in con.execute(
+            f"select partition_name, byte_size, modified_ns from {ident(schema)}.{LOADED} "
             "where table_name = ?",
             [table],
         ).fetchall()
@@ -172,7 +173,7 @@ def _sync_table(
         _forget(con, schema, table, fresh)
         loaded_now = pl.DataFrame(
             [(table, name, *on_disk[name]) for name in fresh],
-            schema=["table_name", "partition_name", "byte_size", "modified_ns", "inode"],
+            schema=["table_name", "partition_name", "byte_size", "modified_ns"],
             orient="row",
         )
         con.register("loaded_now", loaded_now)
@@ -227,7 +228,7 @@ def sync_lake(
         con.execute(f"create schema if not exists {ident(schema)}")
         con.execute(
             f"create table if not exists {ident(schema)}.{LOADED} (table_name varchar, "
-            "partition_name varchar, byte_size bigint, modified_ns bigint, inode bigint)"
+            "partition_name varchar, byte_size bigint, modified_ns bigint)"
         )
         for table, frame in empty.items():
             synced[table] = _sync_table(con, lake, schema, table, frame, written)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -153,3 +154,14 @@ def test_what_store_just_wrote_is_loaded_without_reading_it_back(tmp_path: Path)
     assert _rows(mirrored) == [("a", 1, "OGDC", D1), ("b", 1, "PPL", None), ("c", 2, "PSO", D1)]
     mirrored.close()
     fresh.close()
+
+
+def test_a_copied_lake_is_not_reloaded(tmp_path: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """A backup restored with its times (``cp -a``, ``copytree``) has new inodes, same files."""
+    _write(tmp_path / "lake", [("a", 1, "OGDC", D1), ("b", 1, "PPL", D2)], [D1, D2])
+    _sync(con, tmp_path / "lake")
+    shutil.copytree(tmp_path / "lake", tmp_path / "restored")
+    assert _sync(con, tmp_path / "restored")["quotes"] == Synced(
+        reloaded=0, dropped=0, partitions=2
+    )
+    assert _rows(con) == [("a", 1, "OGDC", D1), ("b", 1, "PPL", D2)]

@@ -118,6 +118,15 @@ def normalised_captures(
         yield dg.MaterializeResult(asset_key=["normalised", table], metadata=metadata)
 
 
+def _normalise_sources(sources: list[CaptureSource], settings: Settings) -> NormalisedFrames:
+    return normalise_captures(
+        sources,
+        calendar=psx_calendar(HOLIDAYS_SEED),
+        max_bytes=settings.max_capture_bytes,
+        index_codes=read_index_codes(INDEX_CODES_SEED),
+    )
+
+
 def _normalise(
     settings: Settings,
 ) -> tuple[list[CaptureSource], NormalisedFrames, lake_files.Stored | None, dict[str, Synced]]:
@@ -127,16 +136,14 @@ def _normalise(
         files = read_table(con, "landing", "capture_files")
         if files is None:
             raise dg.Failure("landing.capture_files is missing: materialise landing first")
-        index = lake_files.read_table(
-            lake, "captures", columns=["sha256", "normaliser_version", lake_files.PARTITION_COLUMN]
-        )
-        sources = pending_sources(files, index, settings.raw_dir)
-        frames = normalise_captures(
-            sources,
-            calendar=psx_calendar(HOLIDAYS_SEED),
-            max_bytes=settings.max_capture_bytes,
-            index_codes=read_index_codes(INDEX_CODES_SEED),
-        )
+        # The mirror first (a few ms when the lake did not change): what is normalised is then
+        # read from it, not from thousands of lake files.
+        sync_lake(con, lake, "normalised", lake_tables(_normalise_sources([], settings)))
+        index = con.sql(
+            "select sha256, normaliser_version, capture_date from normalised.captures"
+        ).pl()
+        sources = pending_sources(files, index if index.height else None, settings.raw_dir)
+        frames = _normalise_sources(sources, settings)
         tables = lake_tables(frames)
         stored = None
         if sources:
