@@ -10,6 +10,9 @@ UV := $(PYTHON) -m uv
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.synced
+# Optional dependency groups for .venv, e.g. SYNC_EXTRAS="--extra spark" (dbt on Spark; .ci/run
+# sets it, docs/spark.md). Taken when .venv is (re)synced, i.e. when the lock changed.
+SYNC_EXTRAS ?=
 
 .PHONY: help env build test dev export bench bi-check lint format clean
 
@@ -18,7 +21,7 @@ help: ## List the targets
 
 $(STAMP): uv.lock pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet 'uv>=0.5,<1'
-	$(UV) sync --frozen --compile-bytecode
+	$(UV) sync --frozen --compile-bytecode $(SYNC_EXTRAS)
 	@touch $@
 
 env: $(STAMP) ## Create or refresh .venv from uv.lock (every other target does this first)

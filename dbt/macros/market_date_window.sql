@@ -48,11 +48,33 @@
 
 {#
     Pre-hook of the incremental facts: clear the window before its rows are inserted again,
-    so a market date whose capture changed or vanished never keeps stale rows.
+    so a market date whose capture changed or vanished never keeps stale rows. DuckDB deletes
+    the window's rows; Spark (a Parquet table partitioned by market_date, which cannot delete
+    rows) drops the window's partitions, and its insert_overwrite then writes the window's.
 #}
 {% macro delete_market_date_window() -%}
     {%- if is_incremental() -%}
-        delete from {{ this }} where {{ in_market_date_window('market_date') }}
+        {{ return(adapter.dispatch('delete_market_date_window', 'market_snapshots')()) }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro duckdb__delete_market_date_window() -%}
+    delete from {{ this }} where {{ in_market_date_window('market_date') }}
+{%- endmacro %}
+
+{% macro spark__delete_market_date_window() -%}
+    {%- set bounds = market_date_window_bounds() -%}
+    {%- set dropped = [] -%}
+    {%- for row in run_query('show partitions ' ~ this) -%}
+        {%- set market_date = row[0].split('=', 1)[1] -%}
+        {%- if bounds is none or bounds[0] <= market_date <= bounds[1] -%}
+            {%- do dropped.append("partition (market_date = '" ~ market_date ~ "')") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if dropped -%}
+        alter table {{ this }} drop if exists {{ dropped | join(', ') }}
     {%- else -%}
         select 1
     {%- endif -%}

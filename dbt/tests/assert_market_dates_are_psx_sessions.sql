@@ -22,7 +22,7 @@ final as (
     where
         captures.market_date is not null
         and (
-            isodow(captures.market_date) in (6, 7)
+            {{ iso_day_of_week('captures.market_date') }} in (6, 7)
             or holidays.holiday_date is not null
         )
 )

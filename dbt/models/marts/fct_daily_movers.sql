@@ -105,13 +105,22 @@ headline_candidates as (
 
 -- The most relevant: the day's own before the evening before, a headline naming fewer symbols
 -- before a roundup, the latest seen, the highest on the page, then A to Z.
-symbol_headlines as (
+headline_candidates_ranked as (
     select
         headline_candidates.market_date,
         headline_candidates.symbol,
         headline_candidates.headline_id,
         headline_candidates.headline,
-        headline_candidates.match_kind
+        headline_candidates.match_kind,
+        row_number() over (
+            partition by headline_candidates.market_date, headline_candidates.symbol
+            order by
+                headline_candidates.days_before asc,
+                headline_breadth.named_symbol_count asc,
+                headline_sightings.last_seen_at desc nulls last,
+                headline_sightings.best_position asc nulls last,
+                headline_candidates.headline asc
+        ) as headline_rank
     from headline_candidates
     inner join headline_sightings
         on
@@ -121,16 +130,17 @@ symbol_headlines as (
         on
             headline_candidates.seen_on = headline_breadth.market_date
             and headline_candidates.headline_id = headline_breadth.headline_id
-    qualify
-        row_number() over (
-            partition by headline_candidates.market_date, headline_candidates.symbol
-            order by
-                headline_candidates.days_before asc,
-                headline_breadth.named_symbol_count asc,
-                headline_sightings.last_seen_at desc nulls last,
-                headline_sightings.best_position asc,
-                headline_candidates.headline asc
-        ) = 1
+),
+
+symbol_headlines as (
+    select
+        market_date,
+        symbol,
+        headline_id,
+        headline,
+        match_kind
+    from headline_candidates_ranked
+    where headline_rank = 1
 ),
 
 final as (

@@ -13,9 +13,9 @@ final as (
         cast(count(*) filter (where change > 0) as integer) as advancers,
         cast(count(*) filter (where change < 0) as integer) as decliners,
         cast(count(*) filter (where change = 0) as integer) as unchanged,
-        cast(avg(change_pct) as decimal(18, 4)) as avg_change_pct,
-        first(symbol order by change_pct desc nulls last, symbol asc) as best_symbol,
-        first(symbol order by change_pct asc nulls last, symbol asc) as worst_symbol
+        cast({{ decimal_avg('change_pct') }} as decimal(18, 4)) as avg_change_pct,
+        {{ first_by('symbol', [('change_pct', 'desc'), ('symbol', 'asc')]) }} as best_symbol,
+        {{ first_by('symbol', [('change_pct', 'asc'), ('symbol', 'asc')]) }} as worst_symbol
     from movers
     group by market_date, sector
 )

@@ -21,7 +21,7 @@ fingerprint_items as (
         sha256,
         1 as item_group,
         symbol as item_key,
-        concat('q:', symbol, '=', close_price, '/', change) as item
+        {{ concat_text("'q:'", 'symbol', "'='", 'close_price', "'/'", 'change') }} as item
     from quotes
 
     union all
@@ -30,14 +30,16 @@ fingerprint_items as (
         sha256,
         2 as item_group,
         index_code as item_key,
-        concat('i:', index_code, '=', level, '/', change) as item
+        {{ concat_text("'i:'", 'index_code', "'='", 'level', "'/'", 'change') }} as item
     from index_levels
 ),
 
 fingerprints as (
     select
         sha256,
-        md5(string_agg(item, '|' order by item_group asc, item_key asc)) as quote_fingerprint
+        md5(
+            {{ ordered_string_agg('item', "'|'", 'item_group asc, item_key asc') }}
+        ) as quote_fingerprint
     from fingerprint_items
     group by sha256
 ),
@@ -78,7 +80,7 @@ dated as (
         captures.captured_at_source as file_captured_at_source,
         case
             when
-                cast(timezone('Asia/Karachi', captures.file_modified_at) as date)
+                cast({{ to_local_time('Asia/Karachi', 'captures.file_modified_at') }} as date)
                 = normalised_captures.page_date
                 then captures.file_modified_at
         end as page_day_file_modified_at,
@@ -127,25 +129,27 @@ joined as (
             when dated.normalised_reject_reason is not null
                 then dated.normalised_reject_reason
             when dated.dated_by is null
-                then 'no date: the page shows no date bar and its file gives none (a print-edition '
-                    || 'date is the article''s, not the strip''s); rename the file with its date '
-                    || '(e.g. brecorder_2024-10-18T1630.txt, Asia/Karachi time), keep the fetch '
-                    || 'sidecar beside it, or trust file times (MARKET_TRUST_FILE_TIMES=1 or '
-                    || '--trust-file-times)'
+                then {{ text_literal(
+                        "no date: the page shows no date bar and its file gives none (a "
+                        ~ "print-edition date is the article's, not the strip's); rename the "
+                        ~ "file with its date (e.g. brecorder_2024-10-18T1630.txt, Asia/Karachi "
+                        ~ "time), keep the fetch sidecar beside it, or trust file times "
+                        ~ "(MARKET_TRUST_FILE_TIMES=1 or --trust-file-times)"
+                    ) }}
             when
                 dated.session_date is null
                 or dated.previous_session_date is null
                 or dated.is_session_day is null
-                then format(
+                then {{ format_text(
                         'no PSX session for {} (dated by {}): before the calendar starts',
-                        coalesce(dated.page_date, dated.file_date), dated.dated_by
-                    )
+                        'coalesce(dated.page_date, dated.file_date)', 'dated.dated_by'
+                    ) }}
             when dated.session_date < cast('{{ history_start() }}' as date)
-                then format(
+                then {{ format_text(
                         'market date {} is before the history start {}: set '
-                        || 'MARKET_HISTORY_START to {} or earlier to keep it',
-                        dated.session_date, '{{ history_start() }}', dated.session_date
-                    )
+                        ~ 'MARKET_HISTORY_START to {} or earlier to keep it',
+                        'dated.session_date', "'" ~ history_start() ~ "'", 'dated.session_date'
+                    ) }}
         end as reject_reason
     from dated
     left join fingerprints

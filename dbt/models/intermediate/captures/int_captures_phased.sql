@@ -14,8 +14,10 @@ timed as (
     select
         capture_id,
         session_date,
-        cast(timezone('Asia/Karachi', captured_at) as timestamp) as captured_at_local,
-        case when isodow(session_date) = 5 then 'fri' else 'mon-thu' end as day_group
+        {{ to_local_time('Asia/Karachi', 'captured_at') }} as captured_at_local,
+        case
+            when {{ iso_day_of_week('session_date') }} = 5 then 'fri' else 'mon-thu'
+        end as day_group
     from captures
     where captured_at is not null and session_date is not null
 ),
@@ -24,8 +26,8 @@ hours_matched as (
     select
         timed.capture_id,
         timed.captured_at_local,
-        timed.session_date + cast(trading_hours.open_at as time) as opens_at_local,
-        timed.session_date + cast(trading_hours.close_at as time) as closes_at_local,
+        {{ date_at_time('timed.session_date', 'trading_hours.open_at') }} as opens_at_local,
+        {{ date_at_time('timed.session_date', 'trading_hours.close_at') }} as closes_at_local,
         row_number() over (
             partition by timed.capture_id
             order by case trading_hours.period when 'ramadan' then 0 else 1 end asc
@@ -49,7 +51,7 @@ phased as (
             when captured_at_local >= opens_at_local then 'open'
             else 'pre_open'
         end as session_phase,
-        timezone('Asia/Karachi', closes_at_local) as session_closes_at
+        {{ from_local_time('Asia/Karachi', 'closes_at_local') }} as session_closes_at
     from hours_matched
     where hours_rank = 1
 ),

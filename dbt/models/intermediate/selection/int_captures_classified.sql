@@ -101,39 +101,37 @@ accepted_classified as (
         case
             when ranked.market_date_rank = 1 and not ranked.is_replay then null
             when ranked.market_date_rank = 1
-                then format(
+                then {{ format_text(
                         'replay of {} loaded: no capture from that session',
-                        ranked.market_date
-                    )
+                        'ranked.market_date'
+                    ) }}
             when ranked.is_date_replay
-                then format(
+                then {{ format_text(
                         'page dated {} {} (no PSX session): replays {}',
-                        dayname(ranked.page_date), ranked.page_date, ranked.session_date
-                    )
+                        day_name('ranked.page_date'), 'ranked.page_date', 'ranked.session_date'
+                    ) }}
             when ranked.is_equal_replay
-                then format(
+                then {{ format_text(
                         'quotes identical to session {}: replays it',
-                        ranked.previous_session_date
-                    )
+                        'ranked.previous_session_date'
+                    ) }}
             when
                 winners.is_winner_post_close
                 and not {{ is_post_close('ranked.session_phase') }}
-                then format(
+                then {{ format_text(
                         'superseded by {} (captured after the close)',
-                        winners.winning_capture_id
-                    )
+                        'winners.winning_capture_id'
+                    ) }}
             when winners.winning_ordered_at > ranked.ordered_at
-                then format(
+                then {{ format_text(
                         'superseded by {} (captured later{})',
-                        winners.winning_capture_id,
-                        case
-                            when ranked.captured_at is null then ', by file time' else ''
-                        end
-                    )
-            else format(
+                        'winners.winning_capture_id',
+                        "case when ranked.captured_at is null then ', by file time' else '' end"
+                    ) }}
+            else {{ format_text(
                     'superseded by {} (captured at the same time, lower capture_id)',
-                    winners.winning_capture_id
-                )
+                    'winners.winning_capture_id'
+                ) }}
         end as reason,
         ranked.is_replay,
         ranked.is_date_replay,
@@ -175,7 +173,7 @@ rejected_classified as (
         cast(null as boolean) as is_replay,
         cast(null as boolean) as is_date_replay,
         cast(null as boolean) as is_equal_replay,
-        cast(null as varchar) as winning_capture_id,
+        cast(null as {{ type_string() }}) as winning_capture_id,
         quote_fingerprint,
         line_count,
         quote_count,

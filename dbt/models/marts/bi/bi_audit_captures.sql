@@ -10,7 +10,7 @@ final as (
     select
         capture_id,
         source_path,
-        timezone('UTC', captured_at) as captured_at_utc,
+        {{ to_local_time('UTC', 'captured_at') }} as captured_at_utc,
         captured_at_source,
         dated_by,
         page_date,
@@ -19,7 +19,7 @@ final as (
         status,
         reason,
         capture_format,
-        timezone('UTC', file_modified_at) as file_modified_at_utc,
+        {{ to_local_time('UTC', 'file_modified_at') }} as file_modified_at_utc,
         byte_size,
         quote_count,
         index_count,

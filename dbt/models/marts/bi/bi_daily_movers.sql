@@ -19,7 +19,7 @@ final as (
         gainer_rank,
         loser_rank,
         capture_id,
-        timezone('UTC', captured_at) as captured_at_utc
+        {{ to_local_time('UTC', 'captured_at') }} as captured_at_utc
     from movers
 )
 

@@ -15,7 +15,7 @@ final as (
         cast(change_pct as double) as change_pct,
         cast(prev_level as double) as prev_level,
         capture_id,
-        timezone('UTC', captured_at) as captured_at_utc
+        {{ to_local_time('UTC', 'captured_at') }} as captured_at_utc
     from index_changes
 )
 

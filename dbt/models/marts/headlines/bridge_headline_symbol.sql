@@ -53,13 +53,12 @@ names as (
     select
         symbol,
         false as is_index,
-        regexp_replace(
-            regexp_replace(company_name, '^The\s+', ''),
+        {{ regexp_remove(
+            regexp_remove('company_name', '^The\s+'),
             '(\s+(Limited|Ltd\.?|Company|Co\.?|Corporation|Corp\.?|Inc\.?|PLC|'
-            || '\(Pvt\.?\)|Pvt\.?))+\s*$',
-            '',
-            'i'
-        ) as symbol_name,
+            ~ '\(Pvt\.?\)|Pvt\.?))+\s*$',
+            ignore_case=true
+        ) }} as symbol_name,
         'company_name' as match_kind
     from symbols
     where company_name is not null
@@ -79,8 +78,27 @@ names as (
 name_words as (
     select
         *,
-        regexp_extract_all(symbol_name, '[\p{L}\p{N}]+') as words
+        {{ regexp_extract_all('symbol_name', '[\p{L}\p{N}]+') }} as words
     from names
+),
+
+name_keys as (
+    select
+        symbol,
+        is_index,
+        match_kind,
+        words,
+        {{ list_join('words', "' '") }} as name_key,
+        {{ list_length('words') }} as word_count
+    from name_words
+    where {{ list_length('words') }} >= case match_kind when 'company_name' then 2 else 1 end
+),
+
+name_claims as (
+    select
+        *,
+        {{ count_distinct_over('symbol', 'name_key') }} as name_symbol_count
+    from name_keys
 ),
 
 usable_names as (
@@ -89,22 +107,21 @@ usable_names as (
         is_index,
         match_kind,
         words,
-        array_to_string(words, ' ') as name_key,
-        len(words) as word_count
-    from name_words
-    where len(words) >= case match_kind when 'company_name' then 2 else 1 end
-    qualify count(distinct symbol) over (partition by array_to_string(words, ' ')) = 1
+        name_key,
+        word_count
+    from name_claims
+    where name_symbol_count = 1
 ),
 
 headline_words as (
     select
         *,
-        regexp_extract_all(headline, '[\p{L}\p{N}]+') as words,
+        {{ regexp_extract_all('headline', '[\p{L}\p{N}]+') }} as words,
         -- The headline cut into words and the runs between them, in order: word k is token
         -- 2k - 1 when the headline starts with a word, else token 2k.
-        regexp_extract_all(headline, '[\p{L}\p{N}]+|[^\p{L}\p{N}]+') as tokens,
-        regexp_matches(headline, '^[\p{L}\p{N}]') as starts_with_word,
-        not regexp_matches(headline, '\p{Ll}') as is_all_caps
+        {{ regexp_extract_all('headline', '[\p{L}\p{N}]+|[^\p{L}\p{N}]+') }} as tokens,
+        {{ regexp_matches('headline', '^[\p{L}\p{N}]') }} as starts_with_word,
+        not {{ regexp_matches('headline', '\p{Ll}') }} as is_all_caps
     from headlines
 ),
 
@@ -114,14 +131,14 @@ headline_cases as (
         -- Title case: two or more words of five letters or more, none of them lower-case.
         (
             not is_all_caps
-            and len(list_filter(words, lambda word: regexp_matches(word, '^\p{L}{5,}$'))) >= 2
-            and len(list_filter(words, lambda word: regexp_matches(word, '^\p{Ll}\p{L}{4,}$'))) = 0
+            and {{ list_count_matching('words', '^\p{L}{5,}$') }} >= 2
+            and {{ list_count_matching('words', '^\p{Ll}\p{L}{4,}$') }} = 0
         ) as is_title_case
     from headline_words
 ),
 
 span_lengths as (
-    select unnest(range(1, max(word_count) + 1)) as span_length
+    select {{ unnest_range('1', 'max(word_count) + 1') }} as span_length
     from usable_names
 ),
 
@@ -136,9 +153,9 @@ spans as (
         headline_cases.is_all_caps,
         headline_cases.is_title_case,
         span_lengths.span_length,
-        unnest(
-            range(1, len(headline_cases.words) - span_lengths.span_length + 2)
-        ) as span_start
+        {{ unnest_range(
+            '1', list_length('headline_cases.words') ~ ' - span_lengths.span_length + 2'
+        ) }} as span_start
     from headline_cases
     cross join span_lengths
 ),
@@ -146,7 +163,9 @@ spans as (
 spans_keyed as (
     select
         *,
-        array_to_string(words[span_start:span_start + span_length - 1], ' ') as span_key
+        {{ list_join(
+            list_slice('words', 'span_start', 'span_start + span_length - 1'), "' '"
+        ) }} as span_key
     from spans
 ),
 
@@ -213,13 +232,11 @@ final as (
         match_kind,
         -- The span's words and what separates them, as the headline writes them (a pattern
         -- built per row would be compiled per row: 18 s on ten years of headlines).
-        array_to_string(
-            tokens[
-                2 * span_start - starts_with_word::int:
-                2 * (span_start + span_length - 1) - starts_with_word::int
-            ],
-            ''
-        ) as matched_text,
+        {{ list_join(list_slice(
+            'tokens',
+            '2 * span_start - cast(starts_with_word as integer)',
+            '2 * (span_start + span_length - 1) - cast(starts_with_word as integer)'
+        ), "''") }} as matched_text,
         headline
     from ranked
     where link_rank = 1

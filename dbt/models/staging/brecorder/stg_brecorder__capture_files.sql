@@ -7,15 +7,15 @@ source as (
 final as (
     select
         left(sha256, 16) as capture_id,
-        cast(sha256 as varchar) as sha256,
-        cast(source_path as varchar) as source_path,
+        cast(sha256 as {{ type_string() }}) as sha256,
+        cast(source_path as {{ type_string() }}) as source_path,
         cast(byte_size as bigint) as byte_size,
-        cast(file_modified_at as timestamptz) as file_modified_at,
-        cast(fetched_at as timestamptz) as fetched_at,
+        cast(file_modified_at as {{ type_timestamptz() }}) as file_modified_at,
+        cast(fetched_at as {{ type_timestamptz() }}) as fetched_at,
         cast(file_date as date) as file_date,
-        cast(file_dated_by as varchar) as file_dated_by,
-        cast(captured_at as timestamptz) as captured_at,
-        cast(captured_at_source as varchar) as captured_at_source,
+        cast(file_dated_by as {{ type_string() }}) as file_dated_by,
+        cast(captured_at as {{ type_timestamptz() }}) as captured_at,
+        cast(captured_at_source as {{ type_string() }}) as captured_at_source,
         cast(file_session_date as date) as file_session_date,
         cast(file_previous_session_date as date) as file_previous_session_date,
         cast(file_is_session_day as boolean) as file_is_session_day

@@ -7,10 +7,10 @@ source as (
 final as (
     select
         left(sha256, 16) as capture_id,
-        cast(sha256 as varchar) as sha256,
+        cast(sha256 as {{ type_string() }}) as sha256,
         cast(line_no as integer) as line_no,
-        cast(line as varchar) as line,
-        cast(reason as varchar) as reason
+        cast(line as {{ type_string() }}) as line,
+        cast(reason as {{ type_string() }}) as reason
     from source
 )
 
