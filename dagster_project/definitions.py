@@ -20,6 +20,19 @@ from dagster_project.defs.schedules import after_psx_close
 from dagster_project.defs.sensors import changed_market_dates_sensor, new_captures_sensor
 from dagster_project.defs.transform.dbt import market_dbt_daily_facts, market_dbt_models
 from dagster_project.defs.warehouse.assets import published_warehouse
+from dagster_project.settings import Settings
+
+
+def executor_for(settings: Settings) -> dg.ExecutorDefinition:
+    """One process for every step (the default), or with ``MARKET_WORKERS`` > 1 a process per
+    step, that many at once (the normalise batches run side by side; the steps that write the
+    working database still take turns, their pool has one slot)."""
+    if settings.workers <= 1:
+        return dg.in_process_executor
+    return dg.multiprocess_executor.configured(
+        {"max_concurrent": settings.workers}, name="market_multiprocess"
+    )
+
 
 defs = dg.Definitions(
     assets=[
@@ -36,5 +49,11 @@ defs = dg.Definitions(
     schedules=[after_psx_close],
     sensors=[new_captures_sensor, changed_market_dates_sensor],
     resources=resources(DEPLOYMENT),
-    executor=dg.in_process_executor,
+    executor=executor_for(DEPLOYMENT),
 )
+
+
+def ingest_captures_job() -> dg.JobDefinition:
+    """The ``ingest_captures`` job, for a build whose steps run in processes of their own
+    (``dg.reconstructable``: each process loads it from here)."""
+    return defs.resolve_job_def("ingest_captures")

@@ -17,6 +17,10 @@ Every path a build touches derives from three variables:
 - ``MARKET_SCHEDULE_CRON`` (default ``30 16 * * 1-5``, Pakistan time): when the daily schedule
   fetches and builds; ``MARKET_AUTOMATION=stopped`` leaves the schedule and sensors off.
 - ``MARKET_LOG_LEVEL`` (default ``INFO``): the console log level of a build's Dagster runs.
+- ``MARKET_DBT_TARGET`` (default ``dev``, DuckDB): ``spark`` builds the models on dbt-spark
+  (``docs/spark.md``), in ``MARKET_SPARK_WAREHOUSE`` (default ``spark/`` in the state directory).
+- ``MARKET_WORKERS`` (default 1): steps a run executes at once, each in its own process
+  (Dagster's multiprocess executor); the normalise step is split into that many batches.
 
 They are read once (:func:`load_settings`) and passed down as a :class:`Settings`: the CLI reads
 them for a build, the Dagster definitions when they load (``defs/deployment.py``).
@@ -50,6 +54,8 @@ DEFAULT_MAX_CAPTURE_BYTES = 10 * 1024 * 1024
 DEFAULT_HISTORY_START = dt.date(2015, 1, 1)
 #: After the PSX close (15:30 Pakistan time) on weekdays.
 DEFAULT_SCHEDULE_CRON = "30 16 * * 1-5"
+#: dbt's targets (``dbt/profiles.yml``): DuckDB, the default, and Spark.
+DBT_TARGETS = ("dev", "spark")
 #: The PSX calendar (``core/calendar.py``) knows no session before this day.
 EARLIEST_HISTORY_START = dt.date(2000, 1, 1)
 
@@ -69,6 +75,13 @@ class Settings:
     schedule_cron: str = DEFAULT_SCHEDULE_CRON
     automation: bool = True
     log_level: str = "INFO"
+    #: Steps a run may execute at once, each in its own process (1: one process, in order).
+    workers: int = 1
+    #: The dbt target that builds the models: ``dev`` (DuckDB) or ``spark``.
+    dbt_target: str = "dev"
+    #: dbt-spark's warehouse and metastore (``MARKET_SPARK_WAREHOUSE``; default ``spark/`` in the
+    #: state directory).
+    spark_warehouse: Path | None = None
 
     @property
     def work_db(self) -> Path:
@@ -91,6 +104,10 @@ class Settings:
     def build_lock(self) -> Path:
         return self.state_dir / "build.lock"
 
+    @property
+    def spark_dir(self) -> Path:
+        return self.spark_warehouse or self.state_dir / "spark"
+
     def build_options(self) -> dict[str, str]:
         """The settings that change what a build produces (the no-op check compares them)."""
         return {
@@ -100,6 +117,7 @@ class Settings:
             "max_capture_bytes": str(self.max_capture_bytes),
             "trust_file_times": "1" if self.trust_file_times else "0",
             "history_start": self.history_start.isoformat(),
+            "dbt_target": self.dbt_target,
         }
 
     def as_env(self) -> dict[str, str]:
@@ -117,6 +135,10 @@ class Settings:
             "MARKET_SCHEDULE_CRON": self.schedule_cron,
             "MARKET_AUTOMATION": "running" if self.automation else "stopped",
             "MARKET_LOG_LEVEL": self.log_level,
+            "MARKET_WORKERS": str(self.workers),
+            "MARKET_DBT_TARGET": self.dbt_target,
+            "DBT_TARGET": self.dbt_target,
+            "MARKET_SPARK_WAREHOUSE": str(self.spark_dir),
             "DBT_LOG_PATH": str(self.dbt_log_dir),
         }
 
@@ -138,6 +160,9 @@ def make_settings(
     schedule_cron: str | None = None,
     automation: bool = True,
     log_level: str | None = None,
+    workers: int | None = None,
+    dbt_target: str | None = None,
+    spark_warehouse: str | Path | None = None,
 ) -> Settings:
     """Resolve settings from explicit values, falling back to the project defaults."""
     raw = _absolute(str(raw_dir)) if raw_dir else PROJECT_ROOT / "raw"
@@ -158,6 +183,14 @@ def make_settings(
         raise ConfigError(
             f"MARKET_HISTORY_START must be {EARLIEST_HISTORY_START} or later, got {start}"
         )
+    steps = 1 if workers is None else workers
+    if steps < 1:
+        raise ConfigError(f"MARKET_WORKERS must be at least 1, got {steps}")
+    target = dbt_target or "dev"
+    if target not in DBT_TARGETS:
+        raise ConfigError(
+            f"MARKET_DBT_TARGET must be one of {', '.join(DBT_TARGETS)}, got {target!r}"
+        )
     return Settings(
         raw_dir=raw,
         warehouse=wh,
@@ -170,6 +203,9 @@ def make_settings(
         schedule_cron=schedule_cron or DEFAULT_SCHEDULE_CRON,
         automation=automation,
         log_level=(log_level or "INFO").upper(),
+        workers=steps,
+        dbt_target=target,
+        spark_warehouse=_absolute(str(spark_warehouse)) if spark_warehouse else state / "spark",
     )
 
 
@@ -201,24 +237,30 @@ def parse_flag(name: str, value: str | None) -> bool:
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Resolve settings from ``MARKET_*`` environment variables."""
     env = os.environ if env is None else env
-    cap = env.get("MARKET_MAX_CAPTURE_BYTES")
-    try:
-        max_bytes = int(cap) if cap else None
-    except ValueError as exc:
-        raise ConfigError(f"MARKET_MAX_CAPTURE_BYTES must be an integer, got {cap!r}") from exc
     return make_settings(
         raw_dir=env.get("MARKET_RAW_DIR") or None,
         warehouse=env.get("MARKET_WAREHOUSE") or None,
         state_dir=env.get("MARKET_STATE_DIR") or None,
         lake=env.get("MARKET_LAKE") or None,
-        max_capture_bytes=max_bytes,
+        max_capture_bytes=_integer(env, "MARKET_MAX_CAPTURE_BYTES"),
         pages_file=env.get("MARKET_PAGES_FILE") or None,
         trust_file_times=parse_flag("MARKET_TRUST_FILE_TIMES", env.get("MARKET_TRUST_FILE_TIMES")),
         history_start=parse_history_start(env.get("MARKET_HISTORY_START")),
         schedule_cron=env.get("MARKET_SCHEDULE_CRON") or None,
         automation=parse_automation(env.get("MARKET_AUTOMATION")),
         log_level=env.get("MARKET_LOG_LEVEL") or None,
+        workers=_integer(env, "MARKET_WORKERS"),
+        dbt_target=env.get("MARKET_DBT_TARGET") or None,
+        spark_warehouse=env.get("MARKET_SPARK_WAREHOUSE") or None,
     )
+
+
+def _integer(env: Mapping[str, str], name: str) -> int | None:
+    value = env.get(name)
+    try:
+        return int(value) if value else None
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {value!r}") from exc
 
 
 def parse_automation(value: str | None) -> bool:

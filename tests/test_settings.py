@@ -56,3 +56,35 @@ def test_invalid_settings_are_refused(
 def test_non_integer_size_cap_is_refused() -> None:
     with pytest.raises(ConfigError, match="must be an integer"):
         load_settings({"MARKET_MAX_CAPTURE_BYTES": "ten"})
+
+
+def test_workers_and_the_dbt_target_come_from_the_environment(tmp_path: Path) -> None:
+    settings = load_settings(
+        {
+            "MARKET_WAREHOUSE": str(tmp_path / "w.duckdb"),
+            "MARKET_WORKERS": "4",
+            "MARKET_DBT_TARGET": "spark",
+        }
+    )
+    assert (settings.workers, settings.dbt_target) == (4, "spark")
+    assert settings.spark_dir == tmp_path / ".state" / "spark"
+    env = settings.as_env()
+    assert (env["MARKET_WORKERS"], env["DBT_TARGET"]) == ("4", "spark")
+    assert env["MARKET_SPARK_WAREHOUSE"] == str(tmp_path / ".state" / "spark")
+    assert settings.build_options()["dbt_target"] == "spark", "a switch of engine rebuilds"
+    default = load_settings({"MARKET_WAREHOUSE": str(tmp_path / "w.duckdb")})
+    assert (default.workers, default.dbt_target) == (1, "dev")
+    assert default.as_env()["DBT_TARGET"] == "dev"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"MARKET_WORKERS": "0"}, "MARKET_WORKERS must be at least 1"),
+        ({"MARKET_WORKERS": "two"}, "MARKET_WORKERS must be an integer"),
+        ({"MARKET_DBT_TARGET": "snowflake"}, "MARKET_DBT_TARGET must be one of dev, spark"),
+    ],
+)
+def test_bad_workers_or_dbt_target_are_refused(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_settings(env)

@@ -40,6 +40,8 @@ _DAGSTER_YAML = (
     + "telemetry:\n  enabled: false\n"
     # One writer at a time on the working DuckDB file: steps of concurrent runs queue.
     + "concurrency:\n  pools:\n    default_limit: 1\n"
+    # One normalising run at a time: its batch steps write the lake outside the pools.
+    + "  runs:\n    tag_concurrency_limits:\n      - key: market/normalises\n        limit: 1\n"
     # Runs whose process died are marked failed (and free their pool slots) by the daemon.
     + "run_monitoring:\n  enabled: true\n  poll_interval_seconds: 30\n"
     # Dagster's SQLite storage, writing each step's asset events in one transaction.

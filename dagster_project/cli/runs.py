@@ -16,7 +16,7 @@ from typing import Any
 import dagster as dg
 
 from dagster_project.core.errors import MarketSnapshotsError
-from dagster_project.definitions import defs
+from dagster_project.definitions import defs, ingest_captures_job
 from dagster_project.defs.jobs import CLI_TAG, facts_run_config, plan_market_dates, range_tags
 from dagster_project.defs.partitions import HISTORY_START, sessions_in
 from dagster_project.defs.resources import resources_run_config
@@ -98,10 +98,21 @@ def _record(outcome: BuildOutcome, result: Any) -> bool:
 
 
 def _ingest(settings: Settings, instance: dg.DagsterInstance, outcome: BuildOutcome) -> bool:
-    ingest = defs.resolve_job_def("ingest_captures").execute_in_process(
+    if settings.workers > 1:
+        # A process per step (the definitions' executor, from MARKET_WORKERS), so the normalise
+        # batches run side by side; each process loads the job from the definitions module.
+        ingest = dg.execute_job(
+            dg.reconstructable(ingest_captures_job),
+            instance=instance,
+            raise_on_error=False,
+            tags=_CLI_TAGS,
+            run_config=_run_config(settings),
+        )
+        return _record(outcome, ingest)
+    in_process = defs.resolve_job_def("ingest_captures").execute_in_process(
         instance=instance, raise_on_error=False, tags=_CLI_TAGS, run_config=_run_config(settings)
     )
-    return _record(outcome, ingest)
+    return _record(outcome, in_process)
 
 
 def _build_dates(
@@ -153,7 +164,11 @@ def run_build(settings: Settings, *, instance: dg.DagsterInstance) -> BuildOutco
     outcome.market_dates, outcome.full_refresh = plan.market_dates, plan.full_refresh
     if plan.window is not None:
         done = _build_dates(
-            settings, instance, outcome, window=plan.window, run_config=facts_run_config(plan)
+            settings,
+            instance,
+            outcome,
+            window=plan.window,
+            run_config=facts_run_config(plan, settings.dbt_target),
         )
     else:
         result = defs.resolve_job_def("publish_warehouse").execute_in_process(

@@ -68,6 +68,17 @@ def daily_models(manifest: Mapping[str, object], tag: str = DAILY_TAG) -> list[D
     return sorted(models, key=lambda model: (model.schema, model.name))
 
 
+def model_columns(manifest: Mapping[str, object]) -> dict[tuple[str, str], list[str]]:
+    """``(schema, relation)`` -> the documented columns, in their ``_models.yml`` order, of every
+    model and seed."""
+    nodes = manifest.get("nodes", {})
+    return {
+        (node["schema"], node.get("alias") or node["name"]): list(node.get("columns", {}))
+        for node in (nodes.values() if isinstance(nodes, dict) else [])
+        if node.get("resource_type") in ("model", "seed")
+    }
+
+
 def daily_facts(manifest: Mapping[str, object]) -> list[DailyModel]:
     """The daily models that hold data (the fact tables), not the views over them."""
     return [model for model in daily_models(manifest) if model.is_table]

@@ -6,6 +6,7 @@ an ingest and the sensor after the daily close all call it (it wraps
 """
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 import dagster as dg
@@ -34,6 +35,10 @@ RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 #: Runs launched by ``market-snapshots build`` carry this tag; the sensors leave them alone.
 CLI_TAG = "market/launched_by"
+#: Runs that normalise carry this tag; the instance runs one of them at a time (``cli/build.py``),
+#: because a run's normalise batches write lake partitions outside the work-DB pool.
+NORMALISE_TAG = "market/normalises"
+_NORMALISES = {NORMALISE_TAG: "lake"}
 
 INGEST_SELECTION = dg.AssetSelection.assets(capture_files, normalised_captures, market_dbt_models)
 PUBLISH_SELECTION = dg.AssetSelection.assets(published_warehouse, market_report)
@@ -42,6 +47,7 @@ FETCH_SELECTION = dg.AssetSelection.assets(fetched_pages)
 
 ingest_captures_job = dg.define_asset_job(
     "ingest_captures",
+    tags=_NORMALISES,
     selection=INGEST_SELECTION,
     description="Inventory the raw dir, normalise new captures, build the base dbt models.",
 )
@@ -53,11 +59,13 @@ build_market_dates_job = dg.define_asset_job(
 )
 fetch_pages_job = dg.define_asset_job(
     "fetch_pages",
+    tags=_NORMALISES,
     selection=FETCH_SELECTION | INGEST_SELECTION,
     description="Fetch the configured pages into the raw dir, then ingest them.",
 )
 daily_close_job = dg.define_asset_job(
     "daily_close",
+    tags=_NORMALISES,
     selection=FETCH_SELECTION | INGEST_SELECTION | DAILY_SELECTION,
     partitions_def=market_date_partitions,
     description="After the close: fetch today's pages, ingest, build today's facts, publish.",
@@ -71,13 +79,17 @@ publish_job = dg.define_asset_job(
 jobs = [ingest_captures_job, build_market_dates_job, fetch_pages_job, daily_close_job, publish_job]
 
 
-def facts_fingerprint() -> str:
-    """The fingerprint of the dbt project and the normaliser the running code is made of."""
-    return planning.facts_fingerprint(
+def facts_fingerprint(dbt_target: str = "dev") -> str:
+    """The fingerprint of the dbt project and the normaliser the running code is made of, and of
+    the engine (the facts one engine built are not the other's: a switch rebuilds them)."""
+    fingerprint = planning.facts_fingerprint(
         dbt_project_dir=DBT_PROJECT_DIR,
         holidays_seed=HOLIDAYS_SEED,
         index_codes_seed=INDEX_CODES_SEED,
     )
+    if dbt_target == "dev":
+        return fingerprint
+    return hashlib.md5(f"{fingerprint}:{dbt_target}".encode(), usedforsecurity=False).hexdigest()
 
 
 def plan_market_dates(settings: Settings) -> planning.FactsPlan:
@@ -89,7 +101,7 @@ def plan_market_dates(settings: Settings) -> planning.FactsPlan:
     Raises:
         ConfigError: a market date to build lies before the first partition (the history start).
     """
-    fingerprint = facts_fingerprint()
+    fingerprint = facts_fingerprint(settings.dbt_target)
     plan = planning.plan_facts_at(
         settings.work_db,
         daily=DAILY_MODELS,
@@ -106,7 +118,7 @@ def range_tags(dates: list[dt.date]) -> dict[str, str]:
     return {RANGE_START_TAG: min(dates).isoformat(), RANGE_END_TAG: max(dates).isoformat()}
 
 
-def facts_run_config(plan: planning.FactsPlan) -> dict[str, Any]:
+def facts_run_config(plan: planning.FactsPlan, dbt_target: str = "dev") -> dict[str, Any]:
     """The ``ops`` run config of a daily-facts run of ``plan``.
 
     A full refresh carries the facts fingerprint: the daily-facts step records it in the state
@@ -114,5 +126,5 @@ def facts_run_config(plan: planning.FactsPlan) -> dict[str, Any]:
     """
     config: dict[str, Any] = {"full_refresh": plan.full_refresh}
     if plan.full_refresh:
-        config["facts_fingerprint"] = facts_fingerprint()
+        config["facts_fingerprint"] = facts_fingerprint(dbt_target)
     return {"ops": {DAILY_FACTS_OP: {"config": config}}}

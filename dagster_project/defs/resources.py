@@ -51,6 +51,12 @@ class MarketResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     max_capture_bytes: int = DEFAULT_MAX_CAPTURE_BYTES
     trust_file_times: int = 0
     history_start: str = ""
+    #: Steps at once, each in its own process (``MARKET_WORKERS``); 1: the batches in turn.
+    workers: int = 1
+    #: The dbt target: ``dev`` (DuckDB) or ``spark`` (``MARKET_DBT_TARGET``).
+    dbt_target: str = "dev"
+    #: dbt-spark's warehouse; empty: ``spark/`` in the state directory.
+    spark_warehouse: str = ""
 
     def settings(self) -> Settings:
         """The settings of this deployment, as a run's steps use them."""
@@ -62,6 +68,9 @@ class MarketResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             max_capture_bytes=self.max_capture_bytes,
             trust_file_times=bool(self.trust_file_times),
             history_start=parse_history_start(self.history_start),
+            workers=self.workers,
+            dbt_target=self.dbt_target,
+            spark_warehouse=self.spark_warehouse or None,
         )
 
 
@@ -127,6 +136,9 @@ def market_config(settings: Settings) -> dict[str, Any]:
         "max_capture_bytes": settings.max_capture_bytes,
         "trust_file_times": int(settings.trust_file_times),
         "history_start": settings.history_start.isoformat(),
+        "workers": settings.workers,
+        "dbt_target": settings.dbt_target,
+        "spark_warehouse": str(settings.spark_dir),
     }
 
 

@@ -63,7 +63,8 @@ def changed_market_dates_sensor(
     """Request the partition range of the affected market dates (single run), or a publish."""
     if context.dagster_run.tags.get(CLI_TAG):
         return dg.SkipReason("make build runs its own market dates")
-    plan = plan_market_dates(market.settings())
+    settings = market.settings()
+    plan = plan_market_dates(settings)
     run_id = context.dagster_run.run_id
     if plan.window is None:
         if context.dagster_run.job_name == daily_close_job.name:
@@ -73,5 +74,5 @@ def changed_market_dates_sensor(
         job_name=build_market_dates_job.name,
         run_key=f"dates-{run_id}",
         tags=range_tags(list(plan.window)),
-        run_config=facts_run_config(plan),
+        run_config=facts_run_config(plan, settings.dbt_target),
     )

@@ -49,7 +49,12 @@ def _settings(tmp_path: Path, name: str = "a", **options: Any) -> Settings:
 
 def test_market_config_names_every_field(tmp_path: Path) -> None:
     settings = _settings(
-        tmp_path, max_capture_bytes=4096, trust_file_times=True, history_start=dt.date(2020, 11, 2)
+        tmp_path,
+        max_capture_bytes=4096,
+        trust_file_times=True,
+        history_start=dt.date(2020, 11, 2),
+        workers=3,
+        dbt_target="spark",
     )
     assert market_config(settings) == {
         "raw_dir": str(tmp_path / "a" / "raw"),
@@ -59,6 +64,9 @@ def test_market_config_names_every_field(tmp_path: Path) -> None:
         "max_capture_bytes": 4096,
         "trust_file_times": 1,
         "history_start": "2020-11-02",
+        "workers": 3,
+        "dbt_target": "spark",
+        "spark_warehouse": str(tmp_path / "a" / "warehouse" / ".state" / "spark"),
     }
 
 
@@ -69,12 +77,13 @@ def test_market_config_names_every_field(tmp_path: Path) -> None:
         {"max_capture_bytes": 4096, "trust_file_times": True},
         {"history_start": dt.date(2020, 11, 2), "state_dir": "elsewhere/state"},
         {"lake": "elsewhere/lake"},
+        {"workers": 2, "dbt_target": "spark", "spark_warehouse": "elsewhere/spark"},
     ],
 )
 def test_the_market_resource_gives_its_settings_back(
     tmp_path: Path, options: dict[str, Any]
 ) -> None:
-    for name in ("state_dir", "lake"):
+    for name in ("state_dir", "lake", "spark_warehouse"):
         if name in options:
             options = {**options, name: tmp_path / options[name]}
     settings = _settings(tmp_path, **options)

@@ -22,6 +22,7 @@ from dagster_project.defs.deployment import DEPLOYMENT
 from dagster_project.defs.partitions import WORK_DB_POOL, market_date_partitions
 from dagster_project.defs.resources import MarketResource
 from dagster_project.defs.transform.daily_metadata import with_daily_metadata
+from dagster_project.defs.transform.spark import check_engine, served_by_duckdb
 from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
 
 DAILY_SELECTOR = "tag:daily"
@@ -124,9 +125,10 @@ def market_dbt_models(
 ) -> Iterator[Any]:
     """Build and test the base dbt models: seeds, staging, intermediate, dim_symbol and audit."""
     settings = market.settings()
+    check_engine(settings)
     with _dbt_env(settings):
         invocation = dbt.cli(list(DBT_BUILD), context=context, target_path=settings.dbt_target_dir)
-        yield from invocation.stream()
+        yield from served_by_duckdb(invocation.stream(), settings, context, daily=False)
 
 
 class DailyFactsConfig(dg.Config):
@@ -165,6 +167,7 @@ def market_dbt_daily_facts(
 ) -> Iterator[Any]:
     """Rebuild the daily facts (movers, sectors, indices) for the run's market dates."""
     settings = market.settings()
+    check_engine(settings)
     dbt_vars = partition_window_vars(context)
     context.log.info(f"dbt window: {dbt_vars['min_market_date']} … {dbt_vars['max_market_date']}")
     args = [*DBT_BUILD, "--full-refresh"] if config.full_refresh else list(DBT_BUILD)
@@ -172,7 +175,7 @@ def market_dbt_daily_facts(
         # The base models' target dir: the window is no part of what dbt parses, so both runs
         # share one partial-parse state (one parse after a model change, not two).
         invocation = dbt.cli(args, context=context, target_path=settings.dbt_target_dir)
-        events = invocation.stream()
+        events = served_by_duckdb(invocation.stream(), settings, context, daily=True)
         yield from with_daily_metadata(events, settings=settings, dbt_vars=dbt_vars, facts=FACTS)
     if config.full_refresh and config.facts_fingerprint and invocation.is_successful():
         planning.write_facts_stamp(settings.state_dir, config.facts_fingerprint)

@@ -1,0 +1,70 @@
+"""``MARKET_WORKERS=2``: the normalise batches run side by side in processes of their own (Dagster's
+multiprocess executor) and the build equals the one-process build, table for table."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from dagster_project.tools.synth.captures import write_captures
+from tests.captures import SAMPLE
+from tests.e2e.conftest import Build
+from tests.support import run_cli
+
+_WORKER = re.compile(
+    r" - (\d+) - normalised_captures\.normalise_batch\[(\w+)\] - STEP_WORKER_STARTED"
+)
+
+
+def _tables(warehouse: Path) -> dict[str, list[tuple[object, ...]]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        names = con.sql(
+            "select table_schema || '.' || table_name from information_schema.tables order by 1"
+        ).fetchall()
+        return {
+            name: sorted(con.sql(f"select * from {name}").fetchall(), key=repr) for (name,) in names
+        }
+
+
+def _lake(lake: Path) -> dict[str, list[tuple[object, ...]]]:
+    return {
+        path.relative_to(lake).as_posix(): sorted(pl.read_parquet(path).rows(), key=repr)
+        for path in sorted(lake.rglob("*.parquet"))
+    }
+
+
+def test_two_workers_normalise_batches_in_parallel_processes_and_build_the_same(
+    tmp_path: Path, build: Build
+) -> None:
+    raw = tmp_path / "raw"
+    write_captures(raw / "synth", days=12, symbols=30, captures_per_day=3, seed=7)
+    (raw / "hand").mkdir()
+    shutil.copy2(SAMPLE, raw / "hand" / "page.txt")  # no date in its name: dated by its page
+
+    done = run_cli(
+        "build",
+        "--raw-dir",
+        str(raw),
+        "--warehouse",
+        str(tmp_path / "two" / "market.duckdb"),
+        MARKET_WORKERS="2",
+        MARKET_LOG_LEVEL="DEBUG",
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    log = done.stdout + done.stderr
+    workers = dict((key, pid) for pid, key in _WORKER.findall(log))
+    assert len(workers) == 2, f"two batches, each a step of its own: {workers}"
+    assert len(set(workers.values())) == 2, "each batch ran in a process of its own"
+    assert "in 2 batch(es), 1 dated by their page (stored last)" in log
+
+    one = build(raw, root=tmp_path / "one")
+    two_tables = _tables(tmp_path / "two" / "market.duckdb")
+    assert two_tables == _tables(one.warehouse)
+    assert len(two_tables) > 10
+    two_lake = _lake(tmp_path / "two" / ".state" / "lake")
+    assert two_lake == _lake(one.lake)
+    assert "captures/capture_date=2024-10-18/data.parquet" in two_lake, "the late capture"
