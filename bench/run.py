@@ -37,6 +37,7 @@ from bench.queries import largest_warehouse, part_queries
 from bench.soak import part_soak
 from bench.table import table as _table
 from bench.targets import target_table
+from bench.workers import part_workers
 from dagster_project.settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
 
 # ---------------------------------------------------------------------------- 1. normalise
@@ -216,8 +217,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--work-dir", help="data and results (default <state dir>/bench)")
     parser.add_argument(
         "--parts",
-        default="1,2,4,5,6",
-        help="which measurements: 1 normalise, 2 builds (2 and 3), 4 queries, 5 overhead, 6 soak",
+        default="1,2,4,5,6,7",
+        help=(
+            "which measurements: 1 normalise, 2 builds (2 and 3), 4 queries, 5 overhead, 6 soak, "
+            "7 workers (the normalise fan-out)"
+        ),
     )
     parser.add_argument("--runs", type=int, help="runs of the cheap figures (default 5, quick 2)")
     parser.add_argument(
@@ -247,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("4", "queries", lambda: part_queries(largest_warehouse(work, scale))),
         ("5", "overhead", lambda: part_overhead(work, scale.runs)),
         ("6", "soak", lambda: part_soak(work, quick=args.quick)),
+        ("7", "workers", lambda: part_workers(work, scale, runs=1 if args.quick else 2)),
     ]
     for number, name, run in steps:
         if number in parts:

@@ -66,6 +66,16 @@ def table(results: dict[str, Any]) -> str:
                 f"{o['ratio']:.1f}x",
             )
         )
+    if "workers" in results:
+        w = results["workers"]["median"]
+        for workers in ("1", "2"):
+            rows.append(
+                (
+                    f"7. full build, normalise data set, MARKET_WORKERS={workers}",
+                    f"{w[workers]['build_s']:.1f} s (normalise {w[workers]['normalise_s']:.1f} s)",
+                    f"peak {w[workers]['peak_mb']:.0f} MB",
+                )
+            )
     width = max(len(row[0]) for row in rows) if rows else 0
     middle = max(len(row[1]) for row in rows) if rows else 0
     return "\n".join(f"{a:<{width}}  {b:<{middle}}  {c}".rstrip() for a, b, c in rows)
