@@ -19,7 +19,7 @@ import pytest
 
 from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, make_settings
 from tests.captures import SAMPLE
-from tests.spark.compare import duckdb_rows, spark_rows, table_names
+from tests.spark.compare import duckdb_rows, export_spark_views, spark_rows, table_names
 from tests.support import build_with_cli, run_cli, user_env
 
 pytest.importorskip("pyspark", reason="dbt on Spark needs the spark extra: uv sync --extra spark")
@@ -33,6 +33,7 @@ pytestmark = [
 ]
 
 COMPARED_SCHEMAS = ("marts", "audit")
+VIEW_SCHEMAS = ("marts", "bi")
 #: dbt build as the Dagster assets run it (dagster_project/defs/transform/dbt.py): dbt's unit
 #: tests check SQL against fixed inputs, not the data.
 DBT_BUILD = ("build", "--target", "spark", "--exclude-resource-type", "unit_test")
@@ -88,7 +89,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     result = Builds(
         warehouse=settings.warehouse,
         spark_warehouse=spark_root / "warehouse",
-        env=user_env(**settings.as_env(), MARKET_SPARK_WAREHOUSE=str(spark_root)),
+        env=user_env(**settings.as_env()),
         dbt_target=settings.state_dir / "dbt" / "spark-target",
     )
     run_dbt(result, *DBT_BUILD)
@@ -143,3 +144,16 @@ def test_the_dbt_unit_tests_pass_on_spark(builds: Builds) -> None:
     unit_tests = [r for r in results["results"] if r["unique_id"].startswith("unit_test.")]
     assert len(unit_tests) >= 17, done.stdout[-3000:]
     assert {result["status"] for result in unit_tests} == {"pass"}
+
+
+def test_sparks_own_views_equal_duckdbs(builds: Builds, tmp_path: Path) -> None:
+    """The ``latest_*`` and ``bi`` views as Spark itself answers them (its metastore's views
+    over its tables), row for row and type for type with the published DuckDB views."""
+    views = table_names(builds.warehouse, VIEW_SCHEMAS, kind="VIEW")
+    assert {("marts", "latest_daily_movers"), ("bi", "daily_movers")} <= set(views)
+    export_spark_views(builds.spark_warehouse.parent, views, tmp_path)
+    for schema, view in views:
+        columns, expected = duckdb_rows(builds.warehouse, schema, view)
+        spark_columns, found = spark_rows(tmp_path, schema, view, [name for name, _ in columns])
+        assert spark_columns == columns, f"{schema}.{view}"
+        assert found == expected, f"{schema}.{view}: {len(found)} rows vs {len(expected)}"
