@@ -59,6 +59,23 @@ def first_file_dates(files: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def capture_dates(files: pl.DataFrame, captures: pl.DataFrame) -> pl.DataFrame:
+    """``sha256`` -> ``capture_date`` of every capture in ``captures``: the partition it goes to.
+
+    The Karachi date its first file was taken (:func:`first_file_dates`: sidecar, file name or
+    trusted file time), else the date printed on the page, else null (the
+    ``__HIVE_DEFAULT_PARTITION__``).
+    """
+    return (
+        captures.select("sha256", "page_date")
+        .join(first_file_dates(files), on="sha256", how="left")
+        .select(
+            "sha256",
+            pl.coalesce(PARTITION_COLUMN, "page_date").cast(pl.Date()).alias(PARTITION_COLUMN),
+        )
+    )
+
+
 def _key(dates: list[dt.date]) -> str:
     return f"d{min(dates):%Y%m%d}_{max(dates):%Y%m%d}"
 

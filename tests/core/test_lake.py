@@ -165,24 +165,6 @@ def test_the_marker_table_is_written_last(tmp_path: Path) -> None:
     assert written[-1] == "captures" and sorted(written) == ["captures", "headlines", "quotes"]
 
 
-def test_capture_dates_prefer_the_first_files_date_then_the_page_date() -> None:
-    files = pl.DataFrame(
-        {
-            "sha256": ["a", "a", "b", "c"],
-            "source_path": ["z.txt", "y.txt", "b.txt", "c.txt"],
-            "captured_at": [None, None, None, None],
-            "file_date": [D2, D1, None, None],
-        },
-        schema_overrides={"captured_at": pl.Datetime("us", "UTC"), "file_date": pl.Date()},
-    )
-    captures = pl.DataFrame(
-        {"sha256": ["a", "b", "c"], "page_date": [None, D2, None]},
-        schema_overrides={"page_date": pl.Date()},
-    )
-    dates = lake.capture_dates(files, captures)
-    assert dates.sort("sha256").rows() == [("a", D1), ("b", D2), ("c", None)]
-
-
 def test_an_unpartitioned_table_is_one_file_replaced_whole(tmp_path: Path) -> None:
     first = lake.replace_table(tmp_path, "capture_files", pl.DataFrame({"sha256": ["a", "b"]}))
     second = lake.replace_table(tmp_path, "capture_files", pl.DataFrame({"sha256": ["c"]}))
@@ -229,3 +211,29 @@ def test_a_damaged_file_goes_with_its_partitions_marker_and_nothing_else(tmp_pat
         lake.partition_file(tmp_path, "quotes", D2),
     ]
     assert _sorted(_index(tmp_path)).rows() == [("a", D1)], "b is no longer normalised"
+
+
+def test_new_partitions_arrive_whole_and_rewrites_replace_the_file(tmp_path: Path) -> None:
+    """A new partition's staged folder is renamed into place; an existing one gets a new file."""
+    frame = pl.DataFrame(
+        {"sha256": ["a", "b"], "capture_date": [D1, D2]},
+        schema_overrides={"capture_date": pl.Date()},
+    )
+    lake.replace_partitions(tmp_path, "quotes", frame, [D1, D2])
+    before = lake.partition_file(tmp_path, "quotes", D1).stat()
+    again = pl.concat([frame, frame.with_columns(pl.lit("c").alias("sha256"))])
+    lake.replace_partitions(tmp_path, "quotes", again, [D1, D2])
+    layout = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    assert layout == [
+        "quotes",
+        "quotes/capture_date=2024-10-17",
+        "quotes/capture_date=2024-10-17/data.parquet",
+        "quotes/capture_date=2024-10-18",
+        "quotes/capture_date=2024-10-18/data.parquet",
+    ], "one file per partition, no staging left behind"
+    after = lake.partition_file(tmp_path, "quotes", D1).stat()
+    assert (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns)
+    assert pl.read_parquet(lake.partition_file(tmp_path, "quotes", D1))["sha256"].to_list() == [
+        "a",
+        "c",
+    ]

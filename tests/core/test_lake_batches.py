@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from dagster_project.core.lake import Stored
-from dagster_project.core.lake_batches import combined, split_pending
+from dagster_project.core.lake_batches import capture_dates, combined, split_pending
 from dagster_project.core.normalise import CaptureSource
 
 D1, D2, D3, D4 = (dt.date(2024, 10, day) for day in (14, 15, 16, 17))
@@ -117,3 +117,21 @@ def test_combined_joins_what_batches_stored() -> None:
     assert sorted(both.rows["quotes"]["x"].to_list()) == [1, 2]
     assert set(both.rows) == {"quotes", "captures"}
     assert combined([None]) is None
+
+
+def test_capture_dates_prefer_the_first_files_date_then_the_page_date() -> None:
+    files = pl.DataFrame(
+        {
+            "sha256": ["a", "a", "b", "c"],
+            "source_path": ["z.txt", "y.txt", "b.txt", "c.txt"],
+            "captured_at": [None, None, None, None],
+            "file_date": [D2, D1, None, None],
+        },
+        schema_overrides={"captured_at": pl.Datetime("us", "UTC"), "file_date": pl.Date()},
+    )
+    captures = pl.DataFrame(
+        {"sha256": ["a", "b", "c"], "page_date": [None, D2, None]},
+        schema_overrides={"page_date": pl.Date()},
+    )
+    dates = capture_dates(files, captures)
+    assert dates.sort("sha256").rows() == [("a", D1), ("b", D2), ("c", None)]

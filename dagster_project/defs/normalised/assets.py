@@ -27,6 +27,7 @@ from dagster_project.core.lake_batches import (
     EMPTY_BATCH_KEY,
     Batch,
     Split,
+    capture_dates,
     combined,
     split_pending,
 )
@@ -247,7 +248,7 @@ def _normalise(
             stored = lake_files.store(
                 lake,
                 tables,
-                capture_dates=lake_files.capture_dates(files, tables["captures"]),
+                capture_dates=capture_dates(files, tables["captures"]),
                 index=index,
                 marker="captures",
             )
