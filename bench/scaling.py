@@ -1,0 +1,300 @@
+"""Issue 14's capacity model: synth, a DuckDB build and a Spark build of one volume, measured.
+
+``run`` writes ``market-snapshots synth`` captures (one session more than asked: the last one is
+held back as the new day), builds them from scratch with ``market-snapshots build`` (DuckDB),
+then builds the lake it wrote with ``dbt build --target spark`` on a fresh Spark warehouse, and
+optionally adds the held-back session and builds again (the new day). Every command runs in its
+own process; its wall time, the peak RSS summed over its process tree (sampled every 0.2 s from
+``/proc``), the largest single process's maximum RSS (``wait4``) and the load average are kept in
+``<work>/<label>/result.json``. ``table`` prints those files as the markdown table of
+``docs/scaling.md``::
+
+    python -m bench.scaling run --label 10x --days 2500 --symbols 150 --captures-per-day 24
+    python -m bench.scaling table /tmp/scaling/*/result.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.common import BIN, CLI, SEED, build_env, capture_files, page_date
+from dagster_project.settings import DBT_PROJECT_DIR, load_settings
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def tree_rss(root: int) -> tuple[int, int]:
+    """Bytes resident in ``root`` and its descendants now, and in the largest of them."""
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rpartition(")")[2].split()[1])
+    members, frontier = {root}, [root]
+    while frontier:
+        found = [pid for pid, parent in parents.items() if parent in frontier]
+        members.update(found)
+        frontier = found
+    sizes = [0]
+    for pid in members:
+        try:
+            sizes.append(int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE)
+        except (OSError, IndexError):
+            continue
+    return sum(sizes), max(sizes)
+
+
+def sampled(
+    command: Sequence[str], *, env: dict[str, str], cwd: Path, log: Path, interval: float = 0.2
+) -> dict[str, Any]:
+    """Run ``command`` (output to ``log``); its time, tree and single-process peaks, the load."""
+    load_before = os.getloadavg()
+    started = time.perf_counter()
+    with log.open("w") as out:
+        process = subprocess.Popen(list(command), cwd=cwd, env=env, stdout=out, stderr=out)
+    peak = [0, 0]  # the tree's sum, the largest process
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[:] = map(max, peak, tree_rss(process.pid))
+            done.wait(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    return {
+        "command": " ".join(command),
+        "returncode": os.waitstatus_to_exitcode(status),
+        "seconds": round(seconds, 1),
+        "peak_tree_mb": round(peak[0] / 2**20),
+        "peak_process_mb": round(peak[1] / 2**20),
+        "max_rss_mb": round(usage.ru_maxrss / 1024),  # wait4: the child and what it waited for
+        "load_before": [round(value, 2) for value in load_before],
+        "load_after": [round(value, 2) for value in os.getloadavg()],
+        "log": str(log),
+    }
+
+
+def du(path: Path) -> dict[str, float]:
+    """Files and MB under ``path`` (a file: one)."""
+    paths = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    return {"files": len(paths), "mb": round(sum(p.stat().st_size for p in paths) / 1e6, 1)}
+
+
+def lake_rows(lake: Path) -> dict[str, int]:
+    """Rows of each lake table (DuckDB over its Parquet files)."""
+    import duckdb
+
+    with duckdb.connect() as connection:
+        count = "select count(*) from '{}/**/*.parquet'"
+        tables = sorted(table for table in lake.iterdir() if table.is_dir())
+        query = connection.execute
+        return {table.name: query(count.format(table)).fetchall()[0][0] for table in tables}
+
+
+def step_seconds(home: Path) -> dict[str, float]:
+    """Seconds per Dagster step of the build (bench.run's reader of the instance)."""
+    from bench.run import _step_seconds
+
+    return {key: round(value, 1) for key, value in _step_seconds(home).items()}
+
+
+def _link(paths: Sequence[Path], source: Path, target: Path) -> None:
+    """Hard-link ``paths`` (under ``source``) into ``target``, skipping those already there."""
+    for path in paths:
+        link = target / path.relative_to(source)
+        if not link.exists():
+            link.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, link)
+
+
+def _synth(base: Path, args: argparse.Namespace, result: dict[str, Any]) -> None:
+    out = base / "synth"
+    wanted = {"days": args.days + 1, "symbols": args.symbols}
+    wanted["captures_per_day"] = args.captures_per_day
+    expected = out / "expected.json"
+    if expected.exists():
+        params = json.loads(expected.read_text(encoding="utf-8"))["params"]
+        if any(params.get(key) != value for key, value in wanted.items()):
+            raise SystemExit(f"{out} holds other parameters: {params}")
+    else:
+        shutil.rmtree(out, ignore_errors=True)
+        command = [CLI, "synth", "--out", str(out), "--seed", str(SEED)]
+        command += [f"--{key.replace('_', '-')}={value}" for key, value in wanted.items()]
+        result["synth"] = sampled(command, env=dict(os.environ), cwd=base, log=base / "synth.log")
+    last = max(json.loads(expected.read_text(encoding="utf-8"))["market_dates"])
+    files = capture_files(out)
+    new_day = [path for path in files if page_date(path) >= dt.date.fromisoformat(last)]
+    raw = base / "raw"
+    shutil.rmtree(raw, ignore_errors=True)
+    _link([path for path in files if path not in new_day], out, raw)
+    result["raw"] = du(raw) | {"sessions": args.days, "new_day": last, "new_files": len(new_day)}
+
+
+def _duckdb(base: Path, args: argparse.Namespace, result: dict[str, Any]) -> None:
+    warehouse = base / "warehouse" / "market.duckdb"
+    shutil.rmtree(warehouse.parent, ignore_errors=True)
+    env = build_env(base / "raw", warehouse)
+    run = sampled([CLI, "build"], env=env, cwd=base, log=base / "duckdb-build.log")
+    settings = load_settings(env)
+    if run["returncode"] == 0:
+        run["steps_s"] = step_seconds(settings.dagster_home)
+        run["warehouse"] = du(warehouse)
+        run["work_db"] = du(settings.work_db)
+        run["lake"] = du(settings.lake)
+        result["rows"] = lake_rows(settings.lake)
+    result["duckdb"] = run
+
+
+def _spark(base: Path, args: argparse.Namespace, result: dict[str, Any]) -> None:
+    settings = load_settings(build_env(base / "raw", base / "warehouse" / "market.duckdb"))
+    spark = base / "spark"
+    shutil.rmtree(spark, ignore_errors=True)
+    profiles = base / "profiles"
+    profiles.mkdir(exist_ok=True)
+    text = (DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
+    if args.spark_driver_memory:  # the profile's own settings, plus the driver's heap
+        marker = "        spark.master:"
+        extra = f'        spark.driver.memory: "{args.spark_driver_memory}"\n'
+        text = text.replace(marker, extra + marker, 1)
+    (profiles / "profiles.yml").write_text(text, encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MARKET_")}
+    env |= {"MARKET_STATE_DIR": str(settings.state_dir), "MARKET_HISTORY_START": "2015-01-01"}
+    env |= {"MARKET_SPARK_WAREHOUSE": str(spark)}
+    command = [str(BIN / "dbt"), "build", "--target", "spark", "--profiles-dir", str(profiles)]
+    command += ["--target-path", str(base / "spark-target"), "--log-path", str(base / "spark-logs")]
+    run = sampled(command, env=env, cwd=DBT_PROJECT_DIR, log=base / "spark-build.log")
+    run["driver_memory"] = args.spark_driver_memory or "default (1g)"
+    if spark.is_dir():
+        run["spark_warehouse"] = du(spark / "warehouse")
+    result["spark"] = run
+
+
+def _newday(base: Path, args: argparse.Namespace, result: dict[str, Any]) -> None:
+    out, raw = base / "synth", base / "raw"
+    last = dt.date.fromisoformat(result["raw"]["new_day"])
+    _link([path for path in capture_files(out) if page_date(path) >= last], out, raw)
+    env = build_env(raw, base / "warehouse" / "market.duckdb")
+    result["newday"] = sampled([CLI, "build"], env=env, cwd=base, log=base / "newday-build.log")
+
+
+STEPS = {"synth": _synth, "duckdb": _duckdb, "spark": _spark, "newday": _newday}
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    base = Path(args.work_dir).resolve() / args.label
+    base.mkdir(parents=True, exist_ok=True)
+    path = base / "result.json"
+    result: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    result |= {"label": args.label, "symbols": args.symbols}
+    result["captures_per_day"] = args.captures_per_day
+    result["machine"] = {"cpus": os.cpu_count(), "uname": " ".join(os.uname())}
+    for step in args.steps.split(","):
+        print(f"scaling {args.label}: {step} …", file=sys.stderr, flush=True)
+        STEPS[step](base, args, result)
+        path.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return result
+
+
+def _cell(run: dict[str, Any] | None) -> str:
+    if not run:
+        return "–"
+    if run["returncode"] != 0:
+        return f"failed ({run['seconds']:.0f} s)"
+    largest = run.get("peak_process_mb", run["max_rss_mb"])
+    return f"{run['seconds']:.0f} s, {run['peak_tree_mb']:,} MB ({largest:,})"
+
+
+def table(results: Sequence[dict[str, Any]]) -> str:
+    """The markdown table of ``docs/scaling.md`` from ``run``'s results."""
+    lines = [
+        "| volume | sessions × symbols × captures | quote rows | raw files, MB | DuckDB build: "
+        "time, peak tree RSS (largest process) | warehouse MB | lake files, MB | Spark build: "
+        "time, peak tree RSS (largest process) | new day | load (1 min) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for result in results:
+        raw, duck = result.get("raw", {}), result.get("duckdb") or {}
+        loads = [
+            f"{result[step]['load_before'][0]:.1f}"
+            for step in ("duckdb", "spark")
+            if result.get(step)
+        ]
+        lines.append(
+            f"| {result['label']} | {raw.get('sessions', '?')} × {result['symbols']} × "
+            f"{result['captures_per_day']} | {result.get('rows', {}).get('quotes', 0):,} | "
+            f"{raw.get('files', 0):,}, {raw.get('mb', 0):,.0f} | {_cell(duck)} | "
+            f"{duck.get('warehouse', {}).get('mb', '–')} | "
+            f"{duck.get('lake', {}).get('files', 0):,}, {duck.get('lake', {}).get('mb', '–')} | "
+            f"{_cell(result.get('spark'))} | {_cell(result.get('newday'))} | {', '.join(loads)} |"
+        )
+    return "\n".join(lines)
+
+
+STEP_NAMES = {
+    "landing__capture_files": "landing",
+    "normalised_captures": "normalise + lake",
+    "market_dbt_models": "dbt base models",
+    "market_dbt_daily_facts": "dbt daily facts",
+    "warehouse__published": "publish",
+}
+
+
+def step_table(results: Sequence[dict[str, Any]]) -> str:
+    """Seconds per Dagster step of each DuckDB build; the rest is start-up, planning, events."""
+    head = " | ".join(STEP_NAMES.values())
+    lines = [f"| volume | {head} | rest | total |", "| --- " * (len(STEP_NAMES) + 3) + "|"]
+    for result in results:
+        duck = result.get("duckdb") or {}
+        steps = duck.get("steps_s")
+        if not steps:
+            continue
+        cells = [steps.get(key, 0.0) for key in STEP_NAMES]
+        rest = duck["seconds"] - sum(steps.values())
+        row = " | ".join(f"{cell:.1f}" for cell in [*cells, rest, duck["seconds"]])
+        lines.append(f"| {result['label']} | {row} |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.scaling", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    measure = commands.add_parser("run", help="measure one volume")
+    measure.add_argument("--label", required=True, help="the volume's name (a folder of WORK)")
+    measure.add_argument("--days", type=int, required=True, help="PSX sessions to build")
+    measure.add_argument("--symbols", type=int, default=30)
+    measure.add_argument("--captures-per-day", type=int, default=12)
+    measure.add_argument("--work-dir", default="/tmp/scaling", help="data, builds, results")
+    measure.add_argument("--steps", default="synth,duckdb,spark", help=f"of {','.join(STEPS)}")
+    measure.add_argument("--spark-driver-memory", help="e.g. 8g (Spark's default: 1g)")
+    show = commands.add_parser("table", help="print result.json files as a markdown table")
+    show.add_argument("results", nargs="+")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        print(json.dumps(run(args), indent=2))
+    else:
+        results = [json.loads(Path(path).read_text()) for path in args.results]
+        print(table(results) + "\n\nDuckDB build steps (s):\n\n" + step_table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
