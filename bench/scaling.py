@@ -1,13 +1,11 @@
 """Issue 14's capacity model: synth, a DuckDB build and a Spark build of one volume, measured.
 
-``run`` writes ``market-snapshots synth`` captures (one session more than asked: the last one is
-held back as the new day), builds them from scratch with ``market-snapshots build`` (DuckDB),
-then builds the lake it wrote with ``dbt build --target spark`` on a fresh Spark warehouse, and
-optionally adds the held-back session and builds again (the new day). Every command runs in its
-own process; its wall time, the peak RSS summed over its process tree (sampled every 0.2 s from
-``/proc``), the largest single process's maximum RSS (``wait4``) and the load average are kept in
-``<work>/<label>/result.json``. ``table`` prints those files as the markdown table of
-``docs/scaling.md``::
+``run`` writes ``market-snapshots synth`` captures (one session more than asked, held back as the
+new day), builds them from scratch (``market-snapshots build``), builds the lake that wrote with
+``dbt build --target spark`` on a fresh Spark warehouse, and adds the new day and builds again.
+Each command runs in its own process: its wall time, the peak memory of its process tree
+(``/proc`` every 0.2 s) and the load go to ``<work>/<label>/result.json``; ``table`` prints
+those files as the tables of ``docs/scaling.md``::
 
     python -m bench.scaling run --label 10x --days 2500 --symbols 150 --captures-per-day 24
     python -m bench.scaling table /tmp/scaling/*/result.json
@@ -31,11 +29,10 @@ from typing import Any
 from bench.common import BIN, CLI, SEED, build_env, capture_files, page_date
 from dagster_project.settings import DBT_PROJECT_DIR, load_settings
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
-
-def tree_rss(root: int) -> tuple[int, int]:
-    """Bytes resident in ``root`` and its descendants now, and in the largest of them."""
+def tree_memory(root: int) -> tuple[int, int, int]:
+    """KiB resident in ``root`` and its descendants now: RSS summed (a page shared by two counts
+    twice, e.g. a forked JVM's), PSS summed (shared pages split), the largest process's RSS."""
     parents: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -49,13 +46,16 @@ def tree_rss(root: int) -> tuple[int, int]:
         found = [pid for pid, parent in parents.items() if parent in frontier]
         members.update(found)
         frontier = found
-    sizes = [0]
+    rss, pss = [0], [0]
     for pid in members:
         try:
-            sizes.append(int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE)
-        except (OSError, IndexError):
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            fields = dict(line.split(":") for line in text.splitlines()[1:])
+            rss.append(int(fields["Rss"].split()[0]))
+            pss.append(int(fields["Pss"].split()[0]))
+        except (OSError, KeyError, ValueError):
             continue
-    return sum(sizes), max(sizes)
+    return sum(rss), sum(pss), max(rss)
 
 
 def sampled(
@@ -66,12 +66,12 @@ def sampled(
     started = time.perf_counter()
     with log.open("w") as out:
         process = subprocess.Popen(list(command), cwd=cwd, env=env, stdout=out, stderr=out)
-    peak = [0, 0]  # the tree's sum, the largest process
+    peak = [0, 0, 0]  # KiB: the tree's RSS and PSS, the largest process's RSS
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            peak[:] = map(max, peak, tree_rss(process.pid))
+            peak[:] = map(max, peak, tree_memory(process.pid))
             done.wait(interval)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -84,8 +84,9 @@ def sampled(
         "command": " ".join(command),
         "returncode": os.waitstatus_to_exitcode(status),
         "seconds": round(seconds, 1),
-        "peak_tree_mb": round(peak[0] / 2**20),
-        "peak_process_mb": round(peak[1] / 2**20),
+        "peak_tree_mb": round(peak[0] / 1024),
+        "peak_tree_pss_mb": round(peak[1] / 1024),
+        "peak_process_mb": round(peak[2] / 1024),
         "max_rss_mb": round(usage.ru_maxrss / 1024),  # wait4: the child and what it waited for
         "load_before": [round(value, 2) for value in load_before],
         "load_after": [round(value, 2) for value in os.getloadavg()],
@@ -204,8 +205,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     base.mkdir(parents=True, exist_ok=True)
     path = base / "result.json"
     result: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
-    result |= {"label": args.label, "symbols": args.symbols}
-    result["captures_per_day"] = args.captures_per_day
+    result |= {key: getattr(args, key) for key in ("label", "symbols", "captures_per_day")}
     result["machine"] = {"cpus": os.cpu_count(), "uname": " ".join(os.uname())}
     for step in args.steps.split(","):
         print(f"scaling {args.label}: {step} …", file=sys.stderr, flush=True)
@@ -219,25 +219,25 @@ def _cell(run: dict[str, Any] | None) -> str:
         return "–"
     if run["returncode"] != 0:
         return f"failed ({run['seconds']:.0f} s)"
+    pss = f" / {run['peak_tree_pss_mb']:,}" if "peak_tree_pss_mb" in run else ""
     largest = run.get("peak_process_mb", run["max_rss_mb"])
-    return f"{run['seconds']:.0f} s, {run['peak_tree_mb']:,} MB ({largest:,})"
+    return f"{run['seconds']:,.0f} s, {run['peak_tree_mb']:,}{pss} MB ({largest:,})"
 
 
 def table(results: Sequence[dict[str, Any]]) -> str:
-    """The markdown table of ``docs/scaling.md`` from ``run``'s results."""
+    """The markdown table of ``docs/scaling.md`` from ``run``'s results.
+
+    A build's cell: seconds, the process tree's peak RSS / PSS (when sampled) and, in brackets,
+    the largest process's peak RSS, in MB."""
     lines = [
-        "| volume | sessions × symbols × captures | quote rows | raw files, MB | DuckDB build: "
-        "time, peak tree RSS (largest process) | warehouse MB | lake files, MB | Spark build: "
-        "time, peak tree RSS (largest process) | new day | load (1 min) |",
+        "| volume | sessions × symbols × captures | quote rows | raw files, MB | DuckDB build "
+        "| warehouse MB | lake files, MB | Spark build | new day | load (1 min) |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for result in results:
         raw, duck = result.get("raw", {}), result.get("duckdb") or {}
-        loads = [
-            f"{result[step]['load_before'][0]:.1f}"
-            for step in ("duckdb", "spark")
-            if result.get(step)
-        ]
+        steps = [step for step in ("duckdb", "spark", "newday") if result.get(step)]
+        loads = [f"{result[step]['load_before'][0]:.1f}" for step in steps]
         lines.append(
             f"| {result['label']} | {raw.get('sessions', '?')} × {result['symbols']} × "
             f"{result['captures_per_day']} | {result.get('rows', {}).get('quotes', 0):,} | "
