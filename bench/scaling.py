@@ -14,6 +14,7 @@ those files as the tables of ``docs/scaling.md``::
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime as dt
 import json
 import os
@@ -27,12 +28,16 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import BIN, CLI, SEED, build_env, capture_files, page_date
+from bench.run import _step_seconds
 from dagster_project.settings import DBT_PROJECT_DIR, load_settings
+
+LIBC, KCMP, KCMP_VM = ctypes.CDLL(None), 312, 1  # kcmp(2) on x86-64: do two share their memory?
 
 
 def tree_memory(root: int) -> tuple[int, int, int]:
     """KiB resident in ``root`` and its descendants now: RSS summed (a page shared by two counts
-    twice, e.g. a forked JVM's), PSS summed (shared pages split), the largest process's RSS."""
+    twice), PSS summed (shared pages split), the largest process's RSS. A child that shares its
+    parent's address space (spawned, before its exec: the JVM starts many) is not counted."""
     parents: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -48,6 +53,8 @@ def tree_memory(root: int) -> tuple[int, int, int]:
         frontier = found
     rss, pss = [0], [0]
     for pid in members:
+        if pid != root and LIBC.syscall(KCMP, pid, parents[pid], KCMP_VM, 0, 0) == 0:
+            continue
         try:
             text = Path(f"/proc/{pid}/smaps_rollup").read_text()
             fields = dict(line.split(":") for line in text.splitlines()[1:])
@@ -111,13 +118,6 @@ def lake_rows(lake: Path) -> dict[str, int]:
         return {table.name: query(count.format(table)).fetchall()[0][0] for table in tables}
 
 
-def step_seconds(home: Path) -> dict[str, float]:
-    """Seconds per Dagster step of the build (bench.run's reader of the instance)."""
-    from bench.run import _step_seconds
-
-    return {key: round(value, 1) for key, value in _step_seconds(home).items()}
-
-
 def _link(paths: Sequence[Path], source: Path, target: Path) -> None:
     """Hard-link ``paths`` (under ``source``) into ``target``, skipping those already there."""
     for path in paths:
@@ -157,7 +157,10 @@ def _duckdb(base: Path, args: argparse.Namespace, result: dict[str, Any]) -> Non
     run = sampled([CLI, "build"], env=env, cwd=base, log=base / "duckdb-build.log")
     settings = load_settings(env)
     if run["returncode"] == 0:
-        run["steps_s"] = step_seconds(settings.dagster_home)
+        steps = _step_seconds(
+            settings.dagster_home
+        )  # Dagster's step events, as bench.run reads them
+        run["steps_s"] = {key: round(value, 1) for key, value in steps.items()}
         run["warehouse"] = du(warehouse)
         run["work_db"] = du(settings.work_db)
         run["lake"] = du(settings.lake)
@@ -169,18 +172,16 @@ def _spark(base: Path, args: argparse.Namespace, result: dict[str, Any]) -> None
     settings = load_settings(build_env(base / "raw", base / "warehouse" / "market.duckdb"))
     spark = base / "spark"
     shutil.rmtree(spark, ignore_errors=True)
-    profiles = base / "profiles"
-    profiles.mkdir(exist_ok=True)
     text = (DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
     if args.spark_driver_memory:  # the profile's own settings, plus the driver's heap
         marker = "        spark.master:"
         extra = f'        spark.driver.memory: "{args.spark_driver_memory}"\n'
         text = text.replace(marker, extra + marker, 1)
-    (profiles / "profiles.yml").write_text(text, encoding="utf-8")
+    (base / "profiles.yml").write_text(text, encoding="utf-8")  # --profiles-dir base
     env = {key: value for key, value in os.environ.items() if not key.startswith("MARKET_")}
     env |= {"MARKET_STATE_DIR": str(settings.state_dir), "MARKET_HISTORY_START": "2015-01-01"}
     env |= {"MARKET_SPARK_WAREHOUSE": str(spark)}
-    command = [str(BIN / "dbt"), "build", "--target", "spark", "--profiles-dir", str(profiles)]
+    command = [str(BIN / "dbt"), "build", "--target", "spark", "--profiles-dir", str(base)]
     command += ["--target-path", str(base / "spark-target"), "--log-path", str(base / "spark-logs")]
     run = sampled(command, env=env, cwd=DBT_PROJECT_DIR, log=base / "spark-build.log")
     run["driver_memory"] = args.spark_driver_memory or "default (1g)"
@@ -206,7 +207,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     path = base / "result.json"
     result: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
     result |= {key: getattr(args, key) for key in ("label", "symbols", "captures_per_day")}
-    result["machine"] = {"cpus": os.cpu_count(), "uname": " ".join(os.uname())}
     for step in args.steps.split(","):
         print(f"scaling {args.label}: {step} …", file=sys.stderr, flush=True)
         STEPS[step](base, args, result)
@@ -285,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     measure.add_argument("--work-dir", default="/tmp/scaling", help="data, builds, results")
     measure.add_argument("--steps", default="synth,duckdb,spark", help=f"of {','.join(STEPS)}")
     measure.add_argument("--spark-driver-memory", help="e.g. 8g (Spark's default: 1g)")
-    show = commands.add_parser("table", help="print result.json files as a markdown table")
+    show = commands.add_parser("table", help="print result.json files as markdown tables")
     show.add_argument("results", nargs="+")
     args = parser.parse_args(argv)
     if args.command == "run":
