@@ -29,6 +29,7 @@ from typing import Any
 
 from bench.common import BIN, CLI, SEED, build_env, capture_files, page_date
 from bench.run import _step_seconds
+from bench.scaling_report import report
 from dagster_project.settings import DBT_PROJECT_DIR, load_settings
 
 LIBC, KCMP, KCMP_VM = ctypes.CDLL(None), 312, 1  # kcmp(2) on x86-64: do two share their memory?
@@ -214,66 +215,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
-def _cell(run: dict[str, Any] | None) -> str:
-    if not run:
-        return "–"
-    if run["returncode"] != 0:
-        return f"failed ({run['seconds']:.0f} s)"
-    pss = f" / {run['peak_tree_pss_mb']:,}" if "peak_tree_pss_mb" in run else ""
-    largest = run.get("peak_process_mb", run["max_rss_mb"])
-    return f"{run['seconds']:,.0f} s, {run['peak_tree_mb']:,}{pss} MB ({largest:,})"
-
-
-def table(results: Sequence[dict[str, Any]]) -> str:
-    """The markdown table of ``docs/scaling.md`` from ``run``'s results.
-
-    A build's cell: seconds, the process tree's peak RSS / PSS (when sampled) and, in brackets,
-    the largest process's peak RSS, in MB."""
-    lines = [
-        "| volume | sessions × symbols × captures | quote rows | raw files, MB | DuckDB build "
-        "| warehouse MB | lake files, MB | Spark build | new day | load (1 min) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for result in results:
-        raw, duck = result.get("raw", {}), result.get("duckdb") or {}
-        steps = [step for step in ("duckdb", "spark", "newday") if result.get(step)]
-        loads = [f"{result[step]['load_before'][0]:.1f}" for step in steps]
-        lines.append(
-            f"| {result['label']} | {raw.get('sessions', '?')} × {result['symbols']} × "
-            f"{result['captures_per_day']} | {result.get('rows', {}).get('quotes', 0):,} | "
-            f"{raw.get('files', 0):,}, {raw.get('mb', 0):,.0f} | {_cell(duck)} | "
-            f"{duck.get('warehouse', {}).get('mb', '–')} | "
-            f"{duck.get('lake', {}).get('files', 0):,}, {duck.get('lake', {}).get('mb', '–')} | "
-            f"{_cell(result.get('spark'))} | {_cell(result.get('newday'))} | {', '.join(loads)} |"
-        )
-    return "\n".join(lines)
-
-
-STEP_NAMES = {
-    "landing__capture_files": "landing",
-    "normalised_captures": "normalise + lake",
-    "market_dbt_models": "dbt base models",
-    "market_dbt_daily_facts": "dbt daily facts",
-    "warehouse__published": "publish",
-}
-
-
-def step_table(results: Sequence[dict[str, Any]]) -> str:
-    """Seconds per Dagster step of each DuckDB build; the rest is start-up, planning, events."""
-    head = " | ".join(STEP_NAMES.values())
-    lines = [f"| volume | {head} | rest | total |", "| --- " * (len(STEP_NAMES) + 3) + "|"]
-    for result in results:
-        duck = result.get("duckdb") or {}
-        steps = duck.get("steps_s")
-        if not steps:
-            continue
-        cells = [steps.get(key, 0.0) for key in STEP_NAMES]
-        rest = duck["seconds"] - sum(steps.values())
-        row = " | ".join(f"{cell:.1f}" for cell in [*cells, rest, duck["seconds"]])
-        lines.append(f"| {result['label']} | {row} |")
-    return "\n".join(lines)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.scaling", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -291,8 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "run":
         print(json.dumps(run(args), indent=2))
     else:
-        results = [json.loads(Path(path).read_text()) for path in args.results]
-        print(table(results) + "\n\nDuckDB build steps (s):\n\n" + step_table(results))
+        print(report([Path(path) for path in args.results]))
     return 0
 
 
