@@ -20,17 +20,10 @@ import pytest
 from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, make_settings
 from tests.captures import SAMPLE
 from tests.spark.compare import duckdb_rows, export_spark_views, spark_rows, table_names
+from tests.spark.needs_spark import spark_marks
 from tests.support import build_with_cli, run_cli, user_env
 
-pytest.importorskip("pyspark", reason="dbt on Spark needs the spark extra: uv sync --extra spark")
-pytest.importorskip("dbt.adapters.spark", reason="the spark extra (dbt-spark) is not installed")
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        shutil.which("java") is None,
-        reason="Spark needs Java 17 (Debian: apt-get install openjdk-17-jre-headless)",
-    ),
-]
+pytestmark = spark_marks()
 
 COMPARED_SCHEMAS = ("marts", "audit")
 VIEW_SCHEMAS = ("marts", "bi")

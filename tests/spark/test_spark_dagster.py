@@ -14,23 +14,15 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pytest
 
 from dagster_project.cli.runs import run_build
 from dagster_project.settings import export_settings, make_settings
 from dagster_project.tools.synth.captures import write_captures
 from tests.captures import SAMPLE
 from tests.e2e.conftest import materialize_all
+from tests.spark.needs_spark import spark_marks
 
-pytest.importorskip("pyspark", reason="dbt on Spark needs the spark extra: uv sync --extra spark")
-pytest.importorskip("dbt.adapters.spark", reason="the spark extra (dbt-spark) is not installed")
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        shutil.which("java") is None,
-        reason="Spark needs Java 17 (Debian: apt-get install openjdk-17-jre-headless)",
-    ),
-]
+pytestmark = spark_marks()
 
 Relation = tuple[str, str, str]
 
