@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dagster_project.core.errors import BuildLockedError, ConfigError
+from dagster_project.core.text import printable
 from dagster_project.settings import (
     DBT_PROJECT_DIR,
     HOLIDAYS_SEED,
@@ -146,10 +147,10 @@ def _report_failure(action: str, outcome: BuildOutcome) -> None:
         else "the previously published warehouse is unchanged"
     )
     print(f"{action} failed; {warehouse}.", file=sys.stderr)
-    for message in outcome.failures:
-        print(f"  {message}", file=sys.stderr)
+    for message in outcome.failures:  # may quote a file name or page text: escaped
+        print(f"  {printable(message)}", file=sys.stderr)
     for traceback in outcome.tracebacks:
-        print(traceback, file=sys.stderr)
+        print("\n".join(map(printable, traceback.splitlines())), file=sys.stderr)
 
 
 def _build_inputs(settings: Settings) -> BuildInputs:

@@ -9,7 +9,7 @@ from pathlib import Path
 from dagster_project.core.dbt_manifest import daily_facts, ensure_manifest, read_manifest
 from dagster_project.core.planning import dbt_source_files
 from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings, make_settings
-from dagster_project.tools.export import export_warehouse
+from dagster_project.tools.export import check_out_dir, export_warehouse
 
 
 def daily_fact_tables(settings: Settings) -> frozenset[str]:
@@ -30,6 +30,7 @@ def export(args: argparse.Namespace) -> int:
     """Write the Parquet export of the published warehouse and print where it went."""
     settings = make_settings(warehouse=args.warehouse or os.environ.get("MARKET_WAREHOUSE"))
     out_dir = Path(args.out).expanduser() if args.out else settings.warehouse.parent / "export"
+    check_out_dir(out_dir)  # before dbt parses: a refused --out answers at once
     by_year = daily_fact_tables(settings)
     result = export_warehouse(settings.warehouse, out_dir, by_year=by_year)
     tables = [relation for relation in result.relations if relation.kind == "table"]
@@ -50,5 +51,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--warehouse", help="published file (default $MARKET_WAREHOUSE or warehouse/market.duckdb)"
     )
-    parser.add_argument("--out", help="export directory (default <warehouse dir>/export/)")
+    parser.add_argument(
+        "--out",
+        help="export directory (default <warehouse dir>/export/): a new or empty directory, or an "
+        "earlier export, which is replaced; anything else is refused",
+    )
     parser.set_defaults(handler=export)

@@ -12,7 +12,13 @@ import polars as pl
 
 from dagster_project.core.errors import CaptureDecodeError
 from dagster_project.core.html import html_to_text
-from dagster_project.core.text import UNICODE_SPACES, ZERO_WIDTH, normalise_text
+from dagster_project.core.text import (
+    CONTROL_SPACES,
+    CONTROLS_CLASS,
+    UNICODE_SPACES,
+    ZERO_WIDTH,
+    normalise_text,
+)
 
 CaptureFormat = Literal["text", "html"]
 
@@ -147,11 +153,16 @@ def decode_texts(captures: pl.DataFrame) -> pl.DataFrame:
         )
         .otherwise(text)
     )
-    special = list(UNICODE_SPACES + ZERO_WIDTH)
-    replacements = [" "] * len(UNICODE_SPACES) + [""] * len(ZERO_WIDTH)
+    special = list(UNICODE_SPACES + CONTROL_SPACES + ZERO_WIDTH)
+    replacements = [" "] * len(UNICODE_SPACES + CONTROL_SPACES) + [""] * len(ZERO_WIDTH)
     normalised = (
         pl.when(text.str.contains_any(special))
         .then(text.str.replace_many(special, replacements))
+        .otherwise(text)
+    )
+    no_controls = (
+        pl.when(text.str.contains(CONTROLS_CLASS))
+        .then(text.str.replace_all(CONTROLS_CLASS, ""))
         .otherwise(text)
     )
     usable = text.str.contains(_RUST_NOT_BLANK) & ~text.str.slice(
@@ -162,6 +173,7 @@ def decode_texts(captures: pl.DataFrame) -> pl.DataFrame:
         .lazy()
         .with_columns(text=lf_only)
         .with_columns(text=normalised)
+        .with_columns(text=no_controls)
         .with_columns(text=pl.when(usable).then(text))
         .collect()
     )

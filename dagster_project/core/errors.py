@@ -41,6 +41,10 @@ class NoMarketDateError(WarehouseError):
     """The warehouse holds no market date yet: no capture was given, or none loaded."""
 
 
+class ExportError(MarketSnapshotsError):
+    """An export cannot be written where it was asked without deleting what it did not write."""
+
+
 class BuildLockedError(MarketSnapshotsError):
     """Another build holds the state directory's lock."""
 

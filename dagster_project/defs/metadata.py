@@ -1,4 +1,8 @@
-"""Small helpers that turn query results into Dagster UI metadata."""
+"""Small helpers that turn query results into Dagster UI metadata.
+
+Every value shown in Markdown is escaped (:func:`markdown_escape`): a headline, a file name or a
+URL is page or user text and must never render as a link, an image or HTML in the UI.
+"""
 
 import re
 from collections.abc import Sequence
@@ -6,6 +10,7 @@ from collections.abc import Sequence
 import duckdb
 import polars as pl
 
+from dagster_project.core.text import printable
 from dagster_project.core.warehouse import query_frame
 
 __all__ = [
@@ -19,8 +24,9 @@ __all__ = [
 
 
 def _cell(value: object) -> str:
-    """A value in one table cell: a ``|`` escaped, a line break a space, None empty."""
-    return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+    """A value in one table cell, as text: Markdown escaped (a ``|`` too), a line break a space,
+    other control characters written as escapes, None empty."""
+    return "" if value is None else markdown_escape(printable(str(value).replace("\n", " ")))
 
 
 def markdown_table(frame: pl.DataFrame) -> str:
@@ -39,8 +45,9 @@ def query_markdown(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[ob
 
 
 def markdown_escape(text: str) -> str:
-    """``text`` with the characters Markdown would read as markup backslash-escaped."""
-    return re.sub(r"([\\`*_\[\]#<>|])", r"\\\1", text)
+    """``text`` with the characters Markdown would read as markup backslash-escaped (links,
+    images, HTML tags and entities, emphasis, code, headings, tables)."""
+    return re.sub(r"([\\`*_\[\]#<>|~&!])", r"\\\1", text)
 
 
 def markdown_list(items: Sequence[str], *, limit: int = 30) -> str:
@@ -58,9 +65,11 @@ def headline_items(frame: pl.DataFrame) -> list[str]:
     and ``news_source``), first seen first: the text, then what the page says of it."""
     distinct = frame.unique("headline", keep="first", maintain_order=True)
     return [
-        f"{markdown_escape(row['headline'])} _("
+        f"{markdown_escape(printable(row['headline']))} _("
         + " · ".join(
-            filter(None, [row["headline_kind"], row.get("section"), row.get("news_source")])
+            markdown_escape(printable(part))
+            for part in (row["headline_kind"], row.get("section"), row.get("news_source"))
+            if part
         )
         + ")_"
         for row in distinct.iter_rows(named=True)

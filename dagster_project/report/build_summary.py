@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.core.raw_dir import CAPTURE_SUFFIXES, is_capture_name, raw_files
+from dagster_project.core.text import printable
 
 NO_MARKET_DATE = "no market date loaded yet"
 REJECTED_CAPTURES_QUERY = "select source_path, reason from audit.captures where status = 'rejected'"
@@ -52,6 +53,7 @@ def capture_lines(con: duckdb.DuckDBPyConnection, *, top: int = 5) -> list[str]:
     """``captures: 0 loaded, 20 rejected (20 "…")`` and, with rejections, the query to list them.
 
     The ``top`` commonest reasons are quoted with their counts; the rest are counted as "other".
+    What came from outside (reasons, which may quote a file name or a line) is printed escaped.
     """
     counts = dict(
         con.execute("select status, count(*) from audit.captures group by status").fetchall()
@@ -83,7 +85,7 @@ def capture_lines(con: duckdb.DuckDBPyConnection, *, top: int = 5) -> list[str]:
     ).fetchall()
     if dated:
         lines.append("  dated by: " + ", ".join(f"{count} {source}" for source, count in dated))
-    return lines
+    return [printable(line) for line in lines]
 
 
 def raw_dir_note(raw_dir: Path) -> str | None:
@@ -107,9 +109,9 @@ def raw_dir_note(raw_dir: Path) -> str | None:
 
 def build_summary(con: duckdb.DuckDBPyConnection, *, warehouse: Path, raw_dir: Path) -> str:
     """The closing block of ``market-snapshots build`` (see the module docstring)."""
-    lines = [f"warehouse: {warehouse}"]
+    lines = [printable(f"warehouse: {warehouse}")]
     if note := raw_dir_note(raw_dir):
-        lines.append(note)
+        lines.append(printable(note))
     lines.extend(capture_lines(con))
     dates = con.execute(
         "select count(distinct market_date), min(market_date), max(market_date), count(*) "

@@ -11,6 +11,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from dagster_project.core.text import printable
 from dagster_project.report.data import DayReport, IndexDay, Quote
 from dagster_project.report.format import (
     DOWN,
@@ -40,6 +41,12 @@ def _coloured(text: str, value: Decimal) -> Text:
     return Text(text, style=STYLES[direction(value)])
 
 
+def _scraped(text: str, style: str = "") -> Text:
+    """What came from a page or a file name: printed as text (never rich markup), on one line,
+    every control character escaped (:func:`printable`)."""
+    return Text(printable(text), style=style)
+
+
 def spark(levels: Sequence[Decimal]) -> str:
     """Levels as block characters, oldest first (``▁▃▅█``); empty with under two levels."""
     if len(levels) < 2:
@@ -56,7 +63,7 @@ def _indices(indices: Sequence[IndexDay]) -> Table:
     table.add_column("Trend", no_wrap=True, overflow="crop", max_width=20)
     for index in indices:
         table.add_row(
-            Text(index.index_code, style="bold"),
+            _scraped(index.index_code, "bold"),
             price(index.level),
             _coloured(f"{arrow(index.change)} {signed(index.change)}", index.change),
             _coloured(percent(index.change_pct), index.change_pct),
@@ -110,7 +117,7 @@ def _movers(title: str, quotes: Sequence[Quote]) -> Table:
     table.add_column("%", justify="right", no_wrap=True)
     for quote in quotes:
         table.add_row(
-            Text(quote.symbol, style="bold"),
+            _scraped(quote.symbol, "bold"),
             price(quote.close_price),
             _coloured(signed(quote.change), quote.change),
             _coloured(percent(quote.change_pct), quote.change_pct),
@@ -132,14 +139,14 @@ def _sectors(day: DayReport) -> Table:
     table.add_column("Worst", no_wrap=True)
     for sector in day.sectors:
         table.add_row(
-            sector_label(sector.sector),
+            _scraped(sector_label(sector.sector)),
             str(sector.symbol_count),
             str(sector.advancers),
             str(sector.decliners),
             str(sector.unchanged),
             _coloured(percent(sector.avg_change_pct), sector.avg_change_pct),
-            sector.best_symbol,
-            sector.worst_symbol,
+            _scraped(sector.best_symbol),
+            _scraped(sector.worst_symbol),
         )
     return table
 
@@ -173,9 +180,9 @@ def _in_the_news(day: DayReport) -> Group | None:
     table.add_column(ratio=1)
     for quote in movers:
         table.add_row(
-            Text(quote.symbol, style="bold"),
+            _scraped(quote.symbol, "bold"),
             _coloured(f"{arrow(quote.change_pct)} {percent(quote.change_pct)}", quote.change_pct),
-            quote.headline,
+            _scraped(quote.headline or ""),
         )
     return Group(Text("Top movers in the news", style="bold"), table)
 
@@ -193,13 +200,13 @@ def _headlines(day: DayReport) -> RenderableType | None:
     table.add_column(no_wrap=True)
     table.add_column(ratio=1)
     for headline in day.headlines:
-        text = Text(headline.headline, style="bold" if headline.is_article else "")
+        text = _scraped(headline.headline, "bold" if headline.is_article else "")
         by = byline(headline.section, headline.news_source, headline.published_at)
         if headline.is_article and by:
-            text.append(f" — {by}", style="dim")
+            text.append(f" — {printable(by)}", style="dim")
         for link in headline.links:
             move = moves.get(link.symbol)
-            text.append(f"  {link.symbol}", style="bold cyan")
+            text.append(f"  {printable(link.symbol)}", style="bold cyan")
             if move is not None:
                 text.append(f" {arrow(move)} {percent(move)}", style=STYLES[direction(move)])
         table.add_row("▸" if headline.is_article else "•", text)
@@ -221,8 +228,8 @@ def _audit(day: DayReport) -> Text:
     if audit.undated_rejected:
         text.append(f" · {audit.undated_rejected} undated rejected (any day)", style="yellow")
     for row in audit.captures:
-        dated = f" (dated by {row.dated_by})" if row.dated_by else ""
-        text.append(f"\n  {row.status:<10} {row.source_path}{dated}", style="dim")
+        dated = f" (dated by {printable(row.dated_by)})" if row.dated_by else ""
+        text.append(f"\n  {row.status:<10} {printable(row.source_path)}{dated}", style="dim")
     return text
 
 

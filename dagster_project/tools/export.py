@@ -10,24 +10,29 @@ date holds about 30 movers, 15 sectors and 4 indices, so per-day files would be 
 of data under a Parquet footer each, 250 of them a year; one file per year keeps files few and
 still lets readers skip whole years. The partition column is dropped again by the views, so they
 have exactly the warehouse's columns.
+
+An export never deletes what it did not write: it writes a new (or empty) directory, and replaces
+an existing one only when that directory's marker file (``.market-snapshots-export``) lists every
+file in it, i.e. when it is an earlier export left as it was written. Anything else is refused.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
+import tempfile
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from dagster_project.core.errors import WarehouseError
+from dagster_project.core.errors import ExportError, WarehouseError
 from dagster_project.core.sql import ident, literal
 
 EXPORT_SCHEMAS = ("marts", "audit")
 PARTITION_COLUMN = "market_year"
 SQL_FILE = "marts.sql"
+MARKER_FILE = ".market-snapshots-export"
 
 
 @dataclass(frozen=True)
@@ -142,6 +147,50 @@ def _write_sql(
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _files_in(directory: Path) -> set[str]:
+    return {
+        path.relative_to(directory).as_posix()
+        for path in directory.rglob("*")
+        if not path.is_dir() or path.is_symlink()
+    }
+
+
+def _written_files(directory: Path) -> set[str]:
+    return {line for line in (directory / MARKER_FILE).read_text("utf-8").splitlines() if line}
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Refuse an ``out_dir`` whose replacement would delete a file the export did not write.
+
+    A missing or empty directory is fine; so is an earlier export, recognised by its marker file
+    listing every file the directory holds.
+
+    Raises:
+        ExportError: ``out_dir`` is a file, or holds anything an export did not write there.
+    """
+    if not out_dir.exists() and not out_dir.is_symlink():
+        return
+    if out_dir.is_symlink() or not out_dir.is_dir():
+        raise ExportError(f"--out {out_dir} is not a directory: choose a new or empty directory")
+    try:
+        present = _files_in(out_dir)
+        if not present:
+            return
+        if not (out_dir / MARKER_FILE).is_file():
+            raise ExportError(
+                f"--out {out_dir} is not empty and is not an earlier export "
+                f"(it has no {MARKER_FILE}): choose a new or empty directory"
+            )
+        foreign = present - _written_files(out_dir) - {MARKER_FILE}
+    except OSError as exc:
+        raise ExportError(f"--out {out_dir} cannot be read: {exc}") from exc
+    if foreign:
+        raise ExportError(
+            f"--out {out_dir} holds {len(foreign)} file(s) the export did not write "
+            f"(e.g. {sorted(foreign)[0]!r}): move them or choose a new or empty directory"
+        )
+
+
 def export_warehouse(
     warehouse: Path,
     out_dir: Path,
@@ -155,18 +204,19 @@ def export_warehouse(
     the year of their ``market_date``; the others are one file each.
 
     The export is written into a sibling directory and swapped in at the end, so a failed export
-    leaves the previous one whole. The warehouse is opened read-only.
+    leaves the previous one whole. The warehouse is opened read-only. ``out_dir`` is checked
+    first (:func:`check_out_dir`) and again just before it is replaced.
 
     Raises:
+        ExportError: ``out_dir`` holds files an export did not write.
         WarehouseError: the warehouse does not exist or cannot be opened.
     """
+    check_out_dir(out_dir)
+    out_dir = out_dir.resolve()
     if not warehouse.is_file():
         raise WarehouseError(f"no published warehouse at {warehouse}: run `make build` first")
-    out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.with_name(f".{out_dir.name}.exporting-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.exporting-", dir=out_dir.parent))
     try:
         try:
             con = duckdb.connect(str(warehouse), read_only=True)
@@ -191,11 +241,22 @@ def export_warehouse(
             _write_sql(con, relations, views, staging / SQL_FILE)
         finally:
             con.close()
-        previous = out_dir.with_name(f".{out_dir.name}.previous-{os.getpid()}")
-        if out_dir.exists():
-            out_dir.rename(previous)
-        staging.rename(out_dir)
-        shutil.rmtree(previous, ignore_errors=True)
+        written = sorted(_files_in(staging))
+        (staging / MARKER_FILE).write_text("\n".join(written) + "\n", encoding="utf-8")
+        check_out_dir(out_dir)
+        previous = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.previous-", dir=out_dir.parent))
+        try:
+            moved = out_dir.exists()
+            if moved:
+                out_dir.rename(previous / out_dir.name)
+            try:
+                staging.rename(out_dir)
+            except OSError:
+                if moved:
+                    (previous / out_dir.name).rename(out_dir)
+                raise
+        finally:
+            shutil.rmtree(previous, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     view_relations = [ExportedRelation(schema, name, "view", 0, "") for schema, name, _ in views]

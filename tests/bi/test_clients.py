@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from dagster_project.cli.export import add_parser, daily_fact_tables
 from dagster_project.settings import PROJECT_ROOT, make_settings
-from dagster_project.tools.export import export_warehouse
+from dagster_project.tools.export import MARKER_FILE, export_warehouse
 from tests.faults.builds import LATEST, MARTS, Reference
 
 pytestmark = pytest.mark.e2e
@@ -211,8 +211,11 @@ def test_export_runs_in_the_duckdb_cli(export_dir: Path) -> None:
 
 
 def test_a_second_export_replaces_the_first(reference: Reference, export_dir: Path) -> None:
+    # A file the first export wrote (its marker lists it) that the second does not write.
     stale = export_dir / "marts" / "stale.parquet"
     stale.write_bytes(b"left over")
+    with (export_dir / MARKER_FILE).open("a", encoding="utf-8") as marker:
+        marker.write("marts/stale.parquet\n")
     settings = make_settings(warehouse=str(reference.warehouse))
     export_warehouse(reference.warehouse, export_dir, by_year=daily_fact_tables(settings))
     assert not stale.exists()

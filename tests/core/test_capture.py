@@ -14,6 +14,7 @@ from dagster_project.core.capture import (
     DecodedCapture,
     capture_lines,
     decode_capture,
+    decode_texts,
     sha256_hex,
 )
 from dagster_project.core.errors import CaptureDecodeError, CaptureError
@@ -44,6 +45,22 @@ def test_utf8_bom_and_crlf() -> None:
 def test_unicode_spaces_and_zero_width_characters() -> None:
     raw = "AIRLINK\u00a0136.21\u202fDecreased\u2007By ▼\u2009-0.24\u200b (-0.18%)\ufeff"
     assert decode_capture(raw.encode()).text == "AIRLINK 136.21 Decreased By ▼ -0.24 (-0.18%)"
+
+
+def test_control_characters_never_reach_the_text() -> None:
+    # ESC sequences (clear screen, OSC window title / hyperlink / clipboard), BEL, C1 controls:
+    # never page text, and they would reach the terminal and the marts.
+    raw = (
+        "PRL slump\x1b[2J continues\x07\n"
+        "\x1b]0;pwned\x07Title\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ \x9b31m\x85end\x7f\n"
+        f"{LINE}\x0bnext\x0c\n"
+    )
+    expected = "PRL slump[2J continues\n]0;pwnedTitle]8;;http://x\\link]8;;\\ 31mend\n"
+    expected += f"{LINE} next \n"
+    assert decode_capture(raw.encode()).text == expected
+    frame = pl.DataFrame({"sha256": ["a"], "data": [raw.encode()]})
+    assert decode_texts(frame)["text"].to_list() == [expected]
+    assert capture_lines(decode_capture(raw.encode()))[2] == f"{LINE} next"
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])

@@ -65,7 +65,9 @@ def decoded_or_reason(data: bytes, name: str) -> tuple[str, str] | str:
             TEXT.map(str.encode),
             TEXT.map(lambda text: codecs.BOM_UTF8 + text.encode()),
             TEXT.map(lambda text: text.encode("cp1256", errors="replace")),
-            st.sampled_from([b" \n\t", b"\x1c", b"<html><body>x", b"ab<BODY>"]),
+            st.sampled_from(
+                [b" \n\t", b"\x1c", b"<html><body>x", b"ab<BODY>", b"\x1b]0;t\x07A\x0bB\x85"]
+            ),
             st.binary(max_size=40),
         ),
         max_size=8,

@@ -6,6 +6,7 @@ working database holds just the mart columns the metadata reads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -178,3 +179,32 @@ def test_a_dbt_failure_still_reports_what_was_built_then_fails(settings: Setting
             done.append(event)
     assert [event.output_name for event in done] == ["marts__fct_daily_movers"]
     assert done[0].metadata["dagster/row_count"].value == 5
+
+
+def test_page_text_never_renders_as_markdown_or_html(settings: Settings) -> None:
+    hostile = "Refinery ![px](http://evil.example/p.png) <img src=x onerror=alert(1)> *big*"
+    con = duckdb.connect(str(settings.work_db))
+    try:
+        con.execute(
+            "update marts.fct_daily_movers set headline = ? where symbol = 'PRL'", [hostile]
+        )
+        con.execute(
+            "update marts.fct_headlines set headline = ?, section = '[s](http://x)'", [hostile]
+        )
+        con.execute("update marts.bridge_headline_symbol set headline = ?", [hostile])
+    finally:
+        con.close()
+    names = ("marts__fct_daily_movers", "marts__fct_headlines", "marts__bridge_headline_symbol")
+    found = _enriched(_outputs(*names), settings)
+    escaped = (
+        "Refinery \\!\\[px\\](http://evil.example/p.png) \\<img src=x onerror=alert(1)\\> \\*big\\*"
+    )
+    shown = [
+        found["marts__fct_daily_movers"]["top_losers"],
+        found["marts__fct_headlines"]["headlines"],
+        found["marts__bridge_headline_symbol"]["links"],
+    ]
+    for markdown in shown:
+        assert escaped in markdown
+        assert re.search(r"(?<!\\)[<>\[\]!]", markdown) is None  # none unescaped
+    assert "\\[s\\](http://x)" in shown[1]

@@ -94,3 +94,19 @@ def test_undated_captures_are_told_how_to_date_them(con: duckdb.DuckDBPyConnecti
     assert lines[2].startswith("  date them: rename each with its date")
     assert "--trust-file-times" in lines[2]
     assert lines[3] == "  dated by: 2 page"
+
+
+def test_what_came_from_outside_is_printed_escaped(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    add(con, "rejected", "cannot read evil\x1b]0;t\x07.txt", 1)
+    con.execute("update audit.captures set dated_by = 'page\nfake: line'")
+    con.execute("insert into audit.captures values ('b.txt', 'loaded', null, 'page\nfake')")
+    raw = tmp_path / "raw\ndir"
+    raw.mkdir()
+    lines = build_summary(con, warehouse=tmp_path / "w\x1b[2J.duckdb", raw_dir=raw).splitlines()
+    assert lines[0] == f"warehouse: {tmp_path}/w\\x1b[2J.duckdb"
+    assert lines[1] == f"raw dir {tmp_path}/raw\\ndir is empty: drop captures there"
+    assert lines[2] == ('captures: 1 loaded, 1 rejected (1 "cannot read evil\\x1b]0;t\\x07.txt")')
+    assert lines[4] == "  dated by: 1 page\\nfake"
+    assert all("\x1b" not in line and "\x07" not in line for line in lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 from decimal import Decimal
 
 from rich.console import Console
@@ -230,3 +231,32 @@ def test_a_warehouse_without_headlines_has_no_headlines_section() -> None:
     assert "Headlines" not in text and "in the news" not in text
     _, empty = render(dataclasses.replace(a_day(), headlines=()))
     assert "Headlines  none captured for this session" in empty
+
+
+HOSTILE_HEADLINE = "PRL slump [/bold] continues [link=http://evil.example]click[/link] [red]x"
+
+
+def test_scraped_text_is_printed_as_text_never_as_markup_or_terminal_codes() -> None:
+    day = a_session(a_day())
+    quotes = tuple(
+        dataclasses.replace(q, headline=HOSTILE_HEADLINE + "\x1b]0;pwned\x07")
+        if q.symbol == "PRL"
+        else q
+        for q in day.quotes
+    )
+    fake = "evil\nloaded     faked.txt\x1b[2J"
+    captures = (dataclasses.replace(day.audit.captures[0], source_path=fake),)
+    day = dataclasses.replace(
+        day, quotes=quotes, audit=dataclasses.replace(day.audit, captures=captures)
+    )
+    out = io.StringIO()
+    console = Console(file=out, width=300, force_terminal=True, color_system="truecolor")
+    print_summary(day, console)  # a MarkupError before the fix
+    raw = out.getvalue()
+    assert "\x1b]" not in raw and "\x07" not in raw and "\x1b[2J" not in raw
+    _, text = render(day, width=300)
+    for shown in ("PRL slump [/bold]", "[link=http://evil.example]click[/link]", "[red]x"):
+        assert shown in text  # literally, as the page printed it
+    assert "\\x1b]0;pwned\\x07" in text
+    assert "evil\\nloaded     faked.txt\\x1b[2J" in text
+    assert not any(line.lstrip().startswith("loaded     faked") for line in text.splitlines())

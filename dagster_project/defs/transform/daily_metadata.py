@@ -86,7 +86,8 @@ def _links(con: duckdb.DuckDBPyConnection, day: object) -> dict[str, Any]:
         [day],
     ).fetchall()
     items = [
-        f"**{symbol}** ({kind}: {markdown_escape(text)}): {markdown_escape(headline)}"
+        f"**{markdown_escape(symbol)}** ({kind}: {markdown_escape(text)}): "
+        f"{markdown_escape(headline)}"
         for symbol, kind, text, headline in rows
     ]
     return {"links": dg.MetadataValue.md(markdown_list(items))}
