@@ -2,15 +2,18 @@
 
 Raw files are only ever read. A file whose size and modification time are unchanged since the
 previous inventory keeps its known hash without being read again, so a no-op build reads nothing.
+A capture file that cannot be read (no permission, a symlink loop) or a directory that cannot be
+listed is skipped with the reason, and the rest is landed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import polars as pl
 
@@ -18,7 +21,7 @@ from dagster_project.core.calendar import PsxCalendar
 from dagster_project.core.dating import file_dating
 from dagster_project.core.fetch.sidecar import read_sidecar
 from dagster_project.core.market_time import UNIX_EPOCH
-from dagster_project.core.raw_dir import is_capture_name, raw_files
+from dagster_project.core.raw_dir import Skipped, is_capture_name, raw_files, unreadable_file
 
 CAPTURE_FILES_SCHEMA: dict[str, pl.DataType] = {
     "source_path": pl.String(),
@@ -32,6 +35,8 @@ CAPTURE_FILES_SCHEMA: dict[str, pl.DataType] = {
     "captured_at": pl.Datetime("us", "UTC"),
     "captured_at_source": pl.String(),
 }
+# The capture files (and directories, ``…/``) under the raw dir that could not be read.
+SKIPPED_FILES_SCHEMA: dict[str, pl.DataType] = {"source_path": pl.String(), "reason": pl.String()}
 # What the calendar adds for ``file_date`` (see :func:`with_file_sessions`).
 FILE_SESSION_COLUMNS = ("file_session_date", "file_previous_session_date", "file_is_session_day")
 
@@ -59,10 +64,12 @@ def file_sha256(path: Path) -> str:
 
 @dataclass(frozen=True)
 class Inventory:
-    """The capture files found under the raw dir, and the other files that were skipped."""
+    """The capture files found under the raw dir, the other files, and what could not be read."""
 
     files: pl.DataFrame
     ignored: list[str]
+    skipped: pl.DataFrame
+    """Capture files and directories that could not be read (``SKIPPED_FILES_SCHEMA``)."""
 
 
 def inventory(
@@ -77,46 +84,73 @@ def inventory(
     ``source_path`` is relative to ``raw_dir`` in POSIX form. ``file_date`` and
     ``captured_at`` are what the file says of when the page was taken (:func:`file_dating`):
     the fetch sidecar, the file name, and the modification time only with ``trust_file_times``.
+    A capture file that cannot be read, or a directory that cannot be listed (its path ends in
+    ``/``), is one row of ``skipped`` with the reason; a file removed meanwhile is left out.
     """
     known = known or {}
     rows: list[tuple[object, ...]] = []
     ignored: list[str] = []
-    for relative, entry in raw_files(raw_dir):
+    skipped: list[Skipped] = []
+    for relative, entry in raw_files(raw_dir, on_skip=skipped.append):
         if not is_capture_name(entry.name):
             ignored.append(relative)
             continue
-        stat = entry.stat()
-        previous = known.get(relative)
-        if previous and (previous.byte_size, previous.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-            sha256, fetched_at = previous.sha256, previous.fetched_at
-        else:
-            path = Path(entry.path)
-            sha256 = file_sha256(path)
-            sidecar = read_sidecar(path, expected_sha256=sha256)
-            fetched_at = sidecar.fetched_at if sidecar else None
-        modified_at = UNIX_EPOCH + dt.timedelta(microseconds=stat.st_mtime_ns // 1000)
-        dating = file_dating(
-            entry.name,
-            modified_at=modified_at,
-            fetched_at=fetched_at,
-            trust_file_time=trust_file_times,
-        )
-        rows.append(
-            (
-                relative,
-                sha256,
-                stat.st_size,
-                stat.st_mtime_ns,
-                modified_at,
-                fetched_at,
-                dating.file_date,
-                dating.dated_by,
-                dating.captured_at,
-                dating.captured_at_source,
-            )
-        )
+        try:
+            rows.append(_row(relative, entry, known.get(relative), trust_file_times))
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            skipped.append(Skipped(relative, unreadable_file(exc)))
+    ignored.extend(item.path for item in skipped if not _is_capture(item.path))
     files = pl.DataFrame(rows, schema=CAPTURE_FILES_SCHEMA, orient="row").sort("source_path")
-    return Inventory(files=files, ignored=ignored)
+    unread = pl.DataFrame(
+        [(item.path, item.reason) for item in skipped if _is_capture(item.path)],
+        schema=SKIPPED_FILES_SCHEMA,
+        orient="row",
+    ).sort("source_path")
+    return Inventory(files=files, ignored=ignored, skipped=unread)
+
+
+def _is_capture(path: str) -> bool:
+    """A skipped path that may hold a capture: a capture file, or a directory."""
+    return path.endswith("/") or is_capture_name(PurePosixPath(path).name)
+
+
+def _row(
+    relative: str,
+    entry: os.DirEntry[str],
+    previous: KnownFile | None,
+    trust_file_times: bool,
+) -> tuple[object, ...]:
+    """The inventory row of one capture file (``CAPTURE_FILES_SCHEMA``); ``OSError`` when it
+    cannot be read."""
+    stat = entry.stat()
+    if previous and (previous.byte_size, previous.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+        sha256, fetched_at = previous.sha256, previous.fetched_at
+    else:
+        path = Path(entry.path)
+        sha256 = file_sha256(path)
+        sidecar = read_sidecar(path, expected_sha256=sha256)
+        fetched_at = sidecar.fetched_at if sidecar else None
+    modified_at = UNIX_EPOCH + dt.timedelta(microseconds=stat.st_mtime_ns // 1000)
+    dating = file_dating(
+        entry.name,
+        modified_at=modified_at,
+        fetched_at=fetched_at,
+        trust_file_time=trust_file_times,
+    )
+    return (
+        relative,
+        sha256,
+        stat.st_size,
+        stat.st_mtime_ns,
+        modified_at,
+        fetched_at,
+        dating.file_date,
+        dating.dated_by,
+        dating.captured_at,
+        dating.captured_at_source,
+    )
 
 
 def known_files(previous: pl.DataFrame) -> dict[str, KnownFile]:

@@ -6,7 +6,7 @@ CLI can decide that a build has nothing to do without starting Dagster or dbt.
 
 Three fingerprints decide it:
 
-- :func:`raw_listing`: the path, size and modification time of every file under the raw dir
+- :func:`raw_listing`: the path, size, modification time and mode of every file under the raw dir
   (no file is read);
 - :func:`facts_fingerprint`: the dbt project (models, macros, seeds, tests) and the normaliser;
   when it changes the daily facts are rebuilt from scratch;
@@ -110,7 +110,8 @@ class RawListing:
     """What the raw dir holds, without reading any file."""
 
     signature: str
-    """A hash of every file's relative path, size and modification time (sidecars included)."""
+    """A hash of every file's relative path, size, modification time and mode (sidecars
+    included): a file made readable again by ``chmod`` is a change."""
     captures: int
     """How many of the files are captures (``.txt``, ``.htm``, ``.html``, not hidden)."""
 
@@ -128,7 +129,7 @@ def raw_listing(raw_dir: Path) -> RawListing:
             stat = entry.stat()
         except OSError:  # a dangling symlink, or a file removed while listing
             continue
-        digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_mode}\n".encode())
         if is_capture_name(entry.name):
             captures += 1
     return RawListing(signature=digest.hexdigest(), captures=captures)

@@ -1,15 +1,50 @@
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from dagster_project.core.landing import (
     CAPTURE_FILES_SCHEMA,
+    SKIPPED_FILES_SCHEMA,
     file_sha256,
     inventory,
     known_files,
 )
+from dagster_project.core.raw_dir import SYMLINK_LOOP
+
+REPO = Path(__file__).resolve().parents[2]
+NOBODY = 65534
+# The inventory in a child process of an unprivileged user: root reads a file of mode 000. The
+# interpreter's own files may not be readable by that user (a pyenv under /root), so the child
+# imports and runs everything once (the warm-up dir) before it drops root.
+INVENTORY_AS_NOBODY = f"""
+import json, os, sys
+from pathlib import Path
+from dagster_project.core.landing import inventory
+
+def report(raw):
+    found = inventory(raw)
+    return json.dumps({{
+        "files": found.files["source_path"].to_list(),
+        "skipped": [list(row) for row in found.skipped.rows()],
+        "ignored": found.ignored,
+    }})
+
+report(Path(sys.argv[1]))
+if os.geteuid() == 0:
+    os.setgroups([])
+    os.setgid({NOBODY})
+    os.setuid({NOBODY})
+print(report(Path(sys.argv[2])))
+"""
 
 
 def touch(path: Path, data: bytes, mtime: float = 1_700_000_000.0) -> Path:
@@ -79,7 +114,67 @@ def test_symlinks_leaving_the_raw_dir_are_not_followed(tmp_path: Path) -> None:
     assert inventory(raw).files["source_path"].to_list() == ["alias.txt", "inside.txt"]
 
 
+def test_a_symlink_loop_is_skipped_with_a_reason(tmp_path: Path) -> None:
+    touch(tmp_path / "new.txt", b"a new capture")
+    (tmp_path / "a.txt").symlink_to("b.txt")
+    (tmp_path / "b.txt").symlink_to("a.txt")
+    (tmp_path / "notes.md").symlink_to("notes.md")  # not a capture: ignored like any other
+    found = inventory(tmp_path)
+    assert found.files["source_path"].to_list() == ["new.txt"]
+    assert found.skipped.rows() == [("a.txt", SYMLINK_LOOP), ("b.txt", SYMLINK_LOOP)]
+    assert found.ignored == ["notes.md"]
+
+
+@pytest.fixture
+def traversable_dir() -> Iterator[Path]:
+    """A temporary directory any user can enter (pytest's own are root's alone under root);
+    its clean-up gives locked entries their permissions back to remove them."""
+    with tempfile.TemporaryDirectory(prefix="market-snapshots-landing-") as name:
+        root = Path(name)
+        root.chmod(0o755)
+        yield root
+
+
+def inventory_as_nobody(raw: Path, *, warm_up: Path) -> dict[str, list[object]]:
+    """:func:`inventory` of ``raw`` as an unprivileged user (as is when not root)."""
+    done = subprocess.run(
+        [sys.executable, "-c", INVENTORY_AS_NOBODY, str(warm_up), str(raw)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    found: dict[str, list[object]] = json.loads(done.stdout)
+    return found
+
+
+def test_unreadable_files_and_directories_are_skipped_with_a_reason(
+    traversable_dir: Path,
+) -> None:
+    raw = traversable_dir / "raw"
+    touch(raw / "ok.txt", b"one")
+    touch(raw / "f.html", b"<html>two</html>").chmod(0)
+    touch(raw / "locked" / "inside.txt", b"three")
+    (raw / "locked").chmod(0)
+    touch(raw / "notes.md", b"not a capture").chmod(0)  # never read: ignored as before
+    warm_up = traversable_dir / "warm-up"
+    touch(warm_up / "brecorder_2024-10-18T1630.txt", b"four")
+    touch(warm_up / "notes.md", b"not a capture")
+    assert inventory_as_nobody(raw, warm_up=warm_up) == {
+        "files": ["ok.txt"],
+        "skipped": [
+            ["f.html", "unreadable file: Permission denied"],
+            ["locked/", "unreadable directory: Permission denied (its files are skipped)"],
+        ],
+        "ignored": ["notes.md"],
+    }
+
+
 def test_empty_raw_dir_gives_a_typed_empty_frame(tmp_path: Path) -> None:
     found = inventory(tmp_path)
     assert found.files.is_empty()
     assert found.files.schema == CAPTURE_FILES_SCHEMA
+    assert found.skipped.schema == SKIPPED_FILES_SCHEMA
+    assert found.skipped.is_empty()

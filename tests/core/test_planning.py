@@ -26,6 +26,16 @@ def test_the_listing_counts_captures_and_sees_sidecars_but_not_hidden_dirs(tmp_p
     assert after.captures == 2 and after.signature != before.signature
 
 
+def test_the_listing_changes_when_a_file_becomes_readable(tmp_path: Path) -> None:
+    # Landing skips a capture it cannot read; once `chmod` makes it readable (its size and time
+    # unchanged), the next build must not be a no-op.
+    (tmp_path / "f.html").write_text("<html></html>")
+    (tmp_path / "f.html").chmod(0)
+    before = planning.raw_listing(tmp_path)
+    (tmp_path / "f.html").chmod(0o644)
+    assert planning.raw_listing(tmp_path).signature != before.signature
+
+
 def test_the_facts_fingerprint_follows_the_dbt_project(tmp_path: Path) -> None:
     dbt = tmp_path / "dbt"
     shutil.copytree(DBT_PROJECT_DIR, dbt, ignore=shutil.ignore_patterns("target", "logs"))

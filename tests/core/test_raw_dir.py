@@ -8,7 +8,14 @@ from pathlib import Path, PurePath
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dagster_project.core.raw_dir import is_capture_name, raw_files, suffix, walk
+from dagster_project.core.raw_dir import (
+    SYMLINK_LOOP,
+    Skipped,
+    is_capture_name,
+    raw_files,
+    suffix,
+    walk,
+)
 
 
 def _os_walk(root: Path) -> list[str]:
@@ -73,6 +80,24 @@ def test_raw_files_are_the_regular_non_hidden_files_and_links_inside(tmp_path: P
     assert Path(found["2024/9/x.htm"].path) == raw / "2024" / "9" / "x.htm"
     assert [name for name in found if is_capture_name(PurePath(name).name)] == [
         name for name in found if name != "2024/10/notes.md"
+    ]
+
+
+def test_a_symlink_loop_is_skipped_with_a_reason_and_the_rest_listed(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").symlink_to("b.txt")
+    (tmp_path / "b.txt").symlink_to("a.txt")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "self.html").symlink_to("self.html")
+    (tmp_path / "new.txt").write_text("a new capture")
+    # Path.resolve() raised "RuntimeError: Symlink loop" here, failing every build with new input.
+    assert [relative for relative, _ in raw_files(tmp_path)] == ["new.txt"]
+    skipped: list[Skipped] = []
+    listed = [relative for relative, _ in raw_files(tmp_path, on_skip=skipped.append)]
+    assert listed == ["new.txt"]
+    assert skipped == [
+        Skipped("a.txt", SYMLINK_LOOP),
+        Skipped("b.txt", SYMLINK_LOOP),
+        Skipped("sub/self.html", SYMLINK_LOOP),
     ]
 
 

@@ -1,15 +1,19 @@
-"""Landing: the inventory of capture files under the raw dir.
+"""Landing: the inventory of capture files under the raw dir, and of those that could not be read.
 
-It is a table of the working database (``landing.capture_files``) and, for engines that do not
-read that file (Spark), the lake's ``capture_files/data.parquet``.
+Each is a table of the working database (``landing.capture_files``, ``landing.skipped_files``)
+and, for engines that do not read that file (Spark), a file of the lake
+(``capture_files/data.parquet``, ``skipped_files/data.parquet``). dbt reports the skipped ones
+in ``audit.captures``.
 """
+
+from collections.abc import Iterator
 
 import dagster as dg
 
 from dagster_project.core import lake
 from dagster_project.core.calendar import psx_calendar
 from dagster_project.core.errors import ConfigError
-from dagster_project.core.landing import inventory, known_files, with_file_sessions
+from dagster_project.core.landing import Inventory, inventory, known_files, with_file_sessions
 from dagster_project.core.warehouse import (
     connect,
     read_table,
@@ -23,19 +27,34 @@ from dagster_project.defs.resources import MarketResource
 from dagster_project.settings import HOLIDAYS_SEED
 
 CAPTURE_FILES = dg.AssetKey(["landing", "capture_files"])
+SKIPPED_FILES = dg.AssetKey(["landing", "skipped_files"])
 
 
-@dg.asset(
-    key=CAPTURE_FILES,
-    deps=[FETCHED_PAGES],
-    group_name="landing",
-    kinds={"python", "duckdb"},
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            CAPTURE_FILES,
+            deps=[FETCHED_PAGES],
+            group_name="landing",
+            kinds={"python", "duckdb"},
+            description="Every capture file under the raw dir, identified by the SHA-256 of "
+            "its bytes.",
+        ),
+        dg.AssetSpec(
+            SKIPPED_FILES,
+            deps=[FETCHED_PAGES],
+            group_name="landing",
+            kinds={"python", "duckdb"},
+            description="The capture files and directories under the raw dir that could not "
+            "be read (no permission, a symlink loop), with the reason.",
+        ),
+    ],
     pool=WORK_DB_POOL,
 )
 def capture_files(
     context: dg.AssetExecutionContext, market: MarketResource
-) -> dg.MaterializeResult[None]:
-    """Every capture file under the raw dir, identified by the SHA-256 of its bytes."""
+) -> Iterator[dg.MaterializeResult[None]]:
+    """Inventory the raw dir: its capture files, and those that could not be read."""
     settings = market.settings()
     if not settings.raw_dir.is_dir():
         raise ConfigError(f"raw dir {settings.raw_dir} does not exist (set MARKET_RAW_DIR)")
@@ -47,16 +66,15 @@ def capture_files(
         found = inventory(settings.raw_dir, known=known, trust_file_times=settings.trust_file_times)
         files = with_file_sessions(found.files, psx_calendar(HOLIDAYS_SEED))
         replace_table(con, "landing", "capture_files", files)
+        replace_table(con, "landing", "skipped_files", found.skipped)
     lake.replace_table(settings.lake, "capture_files", files)
+    lake.replace_table(settings.lake, "skipped_files", found.skipped)
+    _warn(context, found)
     previous_hashes = set(previous["sha256"]) if previous is not None else set()
     new_hashes = set(files["sha256"]) - previous_hashes
-    if found.ignored:
-        context.log.warning(
-            f"ignored {len(found.ignored)} non-capture file(s) (not .txt/.htm/.html): "
-            + ", ".join(found.ignored[:10])
-        )
     preview = files.sort("file_modified_at", descending=True).head(10)
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
+        asset_key=CAPTURE_FILES,
         metadata={
             "raw_dir": dg.MetadataValue.path(str(settings.raw_dir)),
             "dagster/row_count": files.height,
@@ -64,10 +82,33 @@ def capture_files(
             "new_captures": len(new_hashes),
             "total_bytes": int(files["byte_size"].sum() or 0),
             "ignored_files": len(found.ignored),
+            "skipped_files": found.skipped.height,
             "latest_files": dg.MetadataValue.md(
                 markdown_table(
                     preview.select("source_path", "file_dated_by", "captured_at", "byte_size")
                 )
             ),
-        }
+        },
     )
+    yield dg.MaterializeResult(
+        asset_key=SKIPPED_FILES,
+        metadata={
+            "dagster/row_count": found.skipped.height,
+            "skipped_files": dg.MetadataValue.md(markdown_table(found.skipped.head(10))),
+        },
+    )
+
+
+def _warn(context: dg.AssetExecutionContext, found: Inventory) -> None:
+    """Name the files left out in the run log (the skipped ones are in ``audit.captures`` too)."""
+    if found.ignored:
+        context.log.warning(
+            f"ignored {len(found.ignored)} non-capture file(s) (not .txt/.htm/.html): "
+            + ", ".join(found.ignored[:10])
+        )
+    if found.skipped.height:
+        listed = [f"{path} ({reason})" for path, reason in found.skipped.head(10).iter_rows()]
+        context.log.warning(
+            f"skipped {found.skipped.height} capture file(s) or directories that could not be "
+            "read (see audit.captures): " + "; ".join(listed)
+        )

@@ -124,8 +124,11 @@ joined as (
         dated.rejected_line_count,
         fingerprints.quote_fingerprint,
         case
+            -- Normalising skips a capture whose file no longer holds the bytes landing hashed
+            -- (core/normalise.py: CaptureChangedError), so that the next build lands the new
+            -- bytes and parses them.
             when not dated.is_normalised
-                then 'not normalised'
+                then 'changed while being read (the next build loads it)'
             when dated.normalised_reject_reason is not null
                 then dated.normalised_reject_reason
             when dated.dated_by is null
