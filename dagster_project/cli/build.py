@@ -1,4 +1,4 @@
-"""``market-snapshots build`` and ``backfill``: the lock, the Dagster instance, the no-op check.
+"""``market-snapshots build`` and ``backfill``: the Dagster instance, the no-op check, failures.
 
 Nothing here imports Dagster until a build has something to do: a build whose inputs equal the
 stamp of the last successful one (:mod:`dagster_project.core.build_stamp`) stops after listing
@@ -8,17 +8,16 @@ the raw dir and hashing the code.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dagster_project.core.errors import BuildLockedError, ConfigError
+from dagster_project.cli.lock import build_lock
+from dagster_project.core.disk import disk_full_line, is_disk_full
+from dagster_project.core.errors import ConfigError
 from dagster_project.core.text import printable
 from dagster_project.settings import (
     DBT_PROJECT_DIR,
@@ -49,24 +48,6 @@ _DAGSTER_YAML = (
     + "storage:\n  custom:\n    module: dagster_project.defs.instance_storage\n"
     + "    class: BatchedSqliteStorage\n    config:\n      base_dir:\n        env: DAGSTER_HOME\n"
 )
-
-
-@contextmanager
-def build_lock(settings: Settings) -> Iterator[None]:
-    """Hold the state directory's build lock; fail fast if another build holds it."""
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
-    with settings.build_lock.open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise BuildLockedError(
-                f"another build is running on {settings.state_dir} (lock {settings.build_lock}); "
-                "try again when it has finished"
-            ) from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def prepare_dagster_home(settings: Settings) -> Path:
@@ -139,18 +120,43 @@ def _check_raw_dir(raw_dir: Path) -> None:
         raise ConfigError(f"raw dir {raw_dir} is not a directory")
 
 
-def _report_failure(action: str, outcome: BuildOutcome) -> None:
-    """Each failing step and its error in one line; for a bug, its traceback, step named first."""
+def _places(settings: Settings) -> dict[str, Path]:
+    """Where a build writes, by the name a user knows it by (for a full disk's message)."""
+    return {
+        "state directory": settings.state_dir,
+        "lake": settings.lake,
+        "warehouse directory": settings.warehouse.parent,
+    }
+
+
+def _report_failure(action: str, settings: Settings, outcome: BuildOutcome) -> None:
+    """Each failing step and its error in one line; for a bug, its traceback, step named first.
+
+    A full disk is said first, naming the disk; it is no bug, so no traceback follows.
+    """
     warehouse = (
         "the warehouse was published, but a later step failed"
         if outcome.published
         else "the previously published warehouse is unchanged"
     )
-    print(f"{action} failed; {warehouse}.", file=sys.stderr)
+    full = [message for message in outcome.failures if is_disk_full(message)]
+    if full:
+        line = disk_full_line(full[0], _places(settings), warehouse_changed=outcome.published)
+        print(f"{action} failed: {printable(line)}.", file=sys.stderr)
+    else:
+        print(f"{action} failed; {warehouse}.", file=sys.stderr)
     for message in outcome.failures:  # may quote a file name or page text: escaped
         print(f"  {printable(message)}", file=sys.stderr)
-    for traceback in outcome.tracebacks:
+    for traceback in [] if full else outcome.tracebacks:
         print("\n".join(map(printable, traceback.splitlines())), file=sys.stderr)
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def _build_inputs(settings: Settings) -> BuildInputs:
@@ -175,15 +181,33 @@ def run(
 
     A build first compares what it would be made from with the stamp of the last successful
     one: when nothing changed it says so and stops, before Dagster or dbt are even imported.
-    Otherwise the stamp is removed first and written again only once the build succeeded.
+    Otherwise the stamp is removed first and written again only once the build succeeded. A
+    full disk is told in one line (which disk, and that the warehouse is unchanged), exit 1.
     """
+
+    _check_raw_dir(settings.raw_dir)
+    published = _signature(settings.warehouse)
+    try:
+        return _run_locked(settings, action, start=start, end=end)
+    except Exception as exc:
+        if not is_disk_full(exc):
+            raise
+        changed = _signature(settings.warehouse) != published
+        line = disk_full_line(str(exc), _places(settings), warehouse_changed=changed)
+        print(f"{action} failed: {printable(line)}.", file=sys.stderr)
+        print(f"  {printable(' '.join(str(exc).split()))}", file=sys.stderr)
+        return 1
+
+
+def _run_locked(
+    settings: Settings, action: str, *, start: dt.date | None, end: dt.date | None
+) -> int:
     from dagster_project.core.build_stamp import (
         clear_stamp,
         unchanged_since_last_build,
         write_stamp,
     )
 
-    _check_raw_dir(settings.raw_dir)
     prepare_dagster_home(settings)
     with build_lock(settings):
         inputs = _build_inputs(settings)
@@ -212,7 +236,7 @@ def run(
                 built_at=dt.datetime.now(dt.UTC),
             )
     if not outcome.success:
-        _report_failure(action, outcome)
+        _report_failure(action, settings, outcome)
         return 1
     print(_summary(settings))
     return 0

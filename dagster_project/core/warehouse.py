@@ -277,6 +277,7 @@ def publish(work_db: Path, warehouse: Path, *, schemas: Sequence[str] = PUBLIC_S
         _fsync(staging)
         os.replace(staging, warehouse)
         _fsync(warehouse.parent)
-    finally:
+    finally:  # a failed publish (a full disk) leaves neither the file nor its WAL behind
         staging.unlink(missing_ok=True)
+        staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
     return copied

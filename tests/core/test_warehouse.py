@@ -89,3 +89,30 @@ def test_missing_relations_counts_views_as_present() -> None:
         assert missing_relations(con, wanted) == [("marts", "absent"), ("audit", "fct")]
     finally:
         con.close()
+
+
+def test_a_process_with_a_connection_open_sees_a_new_build_only_through_an_attach(
+    tmp_path: Path,
+) -> None:
+    """What docs/bi-clients.md says of reconnecting: DuckDB shares one database per path and
+    process, so a new connection beside an open one sees the old build; an attach sees the new."""
+    work, published = tmp_path / "work.duckdb", tmp_path / "pub" / "market.duckdb"
+    _work_db(work)
+    publish(work, published)
+    first = duckdb.connect(str(published), read_only=True)
+    try:
+        with connect(work) as con:
+            con.execute("update marts.fct set n = 31")
+        publish(work, published)
+        again = duckdb.connect(str(published), read_only=True)
+        assert again.execute("select n from marts.fct").fetchall() == [(30,)]  # the old build
+        again.close()
+        fresh = duckdb.connect()
+        fresh.execute(f"attach '{published}' as market (read_only)")
+        assert fresh.execute("select n from market.marts.fct").fetchall() == [(31,)]
+        fresh.close()
+    finally:
+        first.close()
+    latest = duckdb.connect(str(published), read_only=True)  # every connection closed: new
+    assert latest.execute("select n from marts.fct").fetchall() == [(31,)]
+    latest.close()

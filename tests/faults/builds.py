@@ -134,6 +134,11 @@ class BuildProcess:
                 f"build did not finish in {timeout:.0f}s:\n{self.text()[-3000:]}"
             ) from exc
 
+    def kill_alone(self) -> None:
+        """SIGKILL the build's own process only, as ``kill -9 PID`` does: its children live on."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+
     def kill(self) -> None:
         """SIGKILL the build and every process it started (dbt), then reap it."""
         with contextlib.suppress(ProcessLookupError):
@@ -254,11 +259,17 @@ def has_open(build: BuildProcess, path: Path) -> bool:
     return False
 
 
-def dbt_building(build: BuildProcess) -> bool:
-    """Whether a ``dbt build`` child of the build is running (not the start-up ``dbt parse``)."""
+def dbt_build_pids(build: BuildProcess) -> list[int]:
+    """The ``dbt build`` children of the build that are running (not the start-up ``dbt parse``)."""
+    pids = []
     for pid in group_pids(build):
         with contextlib.suppress(OSError):
             args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
             if any(arg.endswith(b"/dbt") for arg in args) and b"build" in args:
-                return True
-    return False
+                pids.append(pid)
+    return pids
+
+
+def dbt_building(build: BuildProcess) -> bool:
+    """Whether a ``dbt build`` child of the build is running (not the start-up ``dbt parse``)."""
+    return bool(dbt_build_pids(build))

@@ -5,11 +5,15 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from dagster_project.core.processes import pid_is_alive
 from tests.faults.builds import (
     BIG_CAPTURE,
     Reference,
+    add_day,
+    dbt_build_pids,
     dbt_building,
     file_digest,
     has_open,
@@ -75,3 +79,25 @@ def test_killed_builds_leave_the_previous_warehouse(reference: Reference, tmp_pa
     run_build(raw, warehouse, log=tmp_path / "last.log")
     assert snapshot(warehouse) == reference.rows
     assert publishing_files(warehouse) == []
+
+
+def test_the_next_build_stops_what_a_killed_build_left_running(tmp_path: Path) -> None:
+    """``kill -9`` of the build alone leaves its dbt child running; the next build, started at
+    once, stops it and succeeds instead of meeting it on the working database's lock."""
+    raw = make_sample_raw(tmp_path / "raw")
+    warehouse = tmp_path / "wh" / "market.duckdb"
+    run_build(raw, warehouse, log=tmp_path / "first.log")
+    add_day(raw, 0)
+    build = start_build(raw, warehouse, log=tmp_path / "killed.log")
+    wait_for(lambda: dbt_building(build), timeout=180, what="dbt build to start", build=build)
+    leftovers = dbt_build_pids(build)
+    build.kill_alone()
+    assert leftovers and all(pid_is_alive(pid) for pid in leftovers)
+
+    log = run_build(raw, warehouse, log=tmp_path / "next.log")
+    assert "left running by a killed build" in log
+    assert not any(pid_is_alive(pid) for pid in leftovers)
+    assert "Conflicting lock" not in log
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        dates = con.execute("select count(distinct market_date) from marts.fct_daily_movers")
+        assert dates.fetchall() == [(2,)]
