@@ -24,7 +24,8 @@ from dagster_project.defs.schedules import automation_status
 
 
 def listing_signature(market: MarketResource) -> str:
-    """A hash of every file's path, size and modification time under the raw dir (none is read)."""
+    """A hash of every file's path, size, modification time and mode under the raw dir (none is
+    read)."""
     return raw_listing(market.settings().raw_dir).signature
 
 
