@@ -1,4 +1,10 @@
-"""A loopback HTTP server with the pages the fetch tests need (404, flaky, slow, huge, loops)."""
+"""A loopback HTTP server with the pages the fetch tests need (404, flaky, slow, huge, loops).
+
+Also what the politeness and safety tests need: a ``/robots.txt`` set per test
+(``server.robots_txt``, ``server.robots_status``; by default a 404), redirects to other spellings of
+this host (``localhost``, decimal and hex IPs, with credentials), pages answering 503 or 429 once
+with a ``Retry-After`` (``server.retry_after``), and headers that trickle in byte by byte.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +35,7 @@ class _Handler(BaseHTTPRequestHandler):
         with self.server.lock:
             self.server.hits[path] += 1
             self.server.user_agents.append(self.headers.get("User-Agent", ""))
+            self.server.authorizations.append(self.headers.get("Authorization", ""))
         route = ROUTES.get(path)
         if route is None:
             self.send_error(404, "Not Found")
@@ -47,6 +54,12 @@ class _Handler(BaseHTTPRequestHandler):
     def redirect(self, location: str, status: int = 302) -> None:
         self.send_response(status)
         self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def retry_later(self, status: int) -> None:
+        self.send_response(status)
+        self.send_header("Retry-After", self.server.retry_after)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -89,6 +102,42 @@ def _trickle(handler: _Handler) -> None:
         time.sleep(0.05)
 
 
+def _trickle_headers(handler: _Handler) -> None:
+    """Each header byte arrives within the read timeout, but the headers take 3 s in all."""
+    handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: ")
+    for _ in range(30):
+        handler.wfile.write(b"x")
+        handler.wfile.flush()
+        time.sleep(0.1)
+    handler.wfile.write(b"\r\nContent-Length: 2\r\n\r\nok")
+
+
+def _busy_once(status: int) -> Route:
+    """``status`` with a ``Retry-After`` on the first request, the page on later ones."""
+
+    def route(handler: _Handler) -> None:
+        if handler.server.hits[handler.path.split("?")[0]] == 1:
+            handler.retry_later(status)
+        else:
+            handler.reply(HTML_PAGE)
+
+    return route
+
+
+def _robots(handler: _Handler) -> None:
+    robots, status = handler.server.robots_txt, handler.server.robots_status
+    if status != 200:
+        handler.send_error(status)
+    elif robots is None:
+        handler.send_error(404, "Not Found")
+    else:
+        handler.reply(robots, content_type="text/plain")
+
+
+def _redirect_to_host(host: str, path: str = "/home.html") -> Route:
+    return lambda h: h.redirect(h.server.url(path, host=host))
+
+
 ROUTES: dict[str, Route] = {
     "/home.html": lambda h: h.reply(HTML_PAGE),
     "/ticker.txt": lambda h: h.reply(TEXT_PAGE, content_type="text/plain; charset=utf-8"),
@@ -104,6 +153,16 @@ ROUTES: dict[str, Route] = {
     "/to-ftp": lambda h: h.redirect("ftp://127.0.0.1/page.html"),
     "/image": lambda h: h.reply(b"\x89PNG\r\n", content_type="image/png"),
     "/empty": lambda h: h.reply(b""),
+    "/trickle-headers": _trickle_headers,
+    "/busy": _busy_once(503),
+    "/throttled": _busy_once(429),
+    "/robots.txt": _robots,
+    "/to-localhost": _redirect_to_host("localhost"),
+    "/to-decimal-ip": _redirect_to_host("2130706433"),
+    "/to-hex-ip": _redirect_to_host("0x7f000001"),
+    "/to-userinfo": _redirect_to_host("user:secret@127.0.0.1"),
+    "/to-userinfo-missing": _redirect_to_host("user:secret@127.0.0.1", "/missing"),
+    "/to-plain-http": lambda h: h.redirect(h.server.url("/home.html", scheme="http")),
 }
 
 
@@ -112,21 +171,27 @@ class PageServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self) -> None:
+    def __init__(self, *, scheme: str = "http") -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
+        self.scheme = scheme  # "https": the caller wraps the socket in TLS
         self.lock = threading.Lock()
         self.hits: Counter[str] = Counter()
         self.user_agents: list[str] = []
+        self.authorizations: list[str] = []
         self.sent_bytes = 0
+        self.robots_txt: bytes | None = None
+        self.robots_status = 200
+        self.retry_after = "1"
 
-    def url(self, path: str) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}{path}"
+    def url(self, path: str, *, host: str | None = None, scheme: str | None = None) -> str:
+        """``path`` on this server; ``host``: another spelling of it (``localhost``, ...)."""
+        address, port = self.server_address[:2]
+        return f"{scheme or self.scheme}://{host or address!s}:{port}{path}"
 
 
-@pytest.fixture
-def server() -> Iterator[PageServer]:
-    httpd = PageServer()
+@contextlib.contextmanager
+def serving(httpd: PageServer) -> Iterator[PageServer]:
+    """``httpd`` serving in a daemon thread for the duration of the block."""
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
     thread.daemon = True
     thread.start()
@@ -135,3 +200,9 @@ def server() -> Iterator[PageServer]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture
+def server() -> Iterator[PageServer]:
+    with serving(PageServer()) as httpd:
+        yield httpd

@@ -13,6 +13,7 @@ from dagster_project.core.fetch.sidecar import read_sidecar
 from dagster_project.core.landing import inventory
 from dagster_project.core.market_time import PKT
 from dagster_project.defs.landing.fetch import ALL_PAGES_FETCHED, FETCHED_PAGES, fetched_pages
+from dagster_project.defs.metadata import markdown_escape
 from dagster_project.defs.resources import FetchResource, MarketResource, fetch_resource
 from dagster_project.settings import load_settings
 from tests.page_server import HTML_PAGE, TEXT_PAGE, PageServer
@@ -26,7 +27,9 @@ def pages_file(tmp_path: Path, entries: list[str]) -> Path:
     return path
 
 
-def materialize(tmp_path: Path, pages: Path, **options: Any) -> dg.ExecuteInProcessResult:
+def materialize(
+    tmp_path: Path, pages: Path, instance: dg.DagsterInstance | None = None, **options: Any
+) -> dg.ExecuteInProcessResult:
     raw = tmp_path / "raw"
     raw.mkdir(exist_ok=True)
     market = MarketResource(
@@ -43,7 +46,10 @@ def materialize(tmp_path: Path, pages: Path, **options: Any) -> dg.ExecuteInProc
         **options,
     )
     return dg.materialize(
-        [fetched_pages], resources={"market": market, "fetch": fetch}, raise_on_error=False
+        [fetched_pages],
+        resources={"market": market, "fetch": fetch},
+        raise_on_error=False,
+        instance=instance,
     )
 
 
@@ -119,7 +125,7 @@ def test_fetched_pages_land_and_failures_are_reported(tmp_path: Path, server: Pa
     assert f"| {server.url('/missing')} | 404 | HTTP 404 Not Found |  |" in table
     assert f"| {server.url('/slow')} |  | read timed out after 2 attempts |  |" in table
     home = by_url[server.url("/home.html")].relative_to(raw).as_posix()
-    assert f"| {server.url('/home.html')} | 200 |  | {home} |" in table
+    assert f"| {server.url('/home.html')} | 200 |  | {markdown_escape(home)} |" in table
 
     evaluation = check(result)
     assert not evaluation.passed
@@ -181,3 +187,58 @@ def test_the_resource_reads_the_pages_file_from_the_environment(
     assert result.success
     assert metadata(result)["pages_file"] == str(pages)
     assert check(result).passed
+
+
+def test_credentials_stay_out_of_sidecars_logs_and_metadata(
+    tmp_path: Path, server: PageServer
+) -> None:
+    with_credentials = server.url("/home.html", host="user:secret@127.0.0.1")
+    pages = pages_file(
+        tmp_path,
+        [
+            f"{{url: '{with_credentials}', name: home}}",
+            f"{{url: '{server.url('/to-userinfo')}', name: moved}}",
+            f"url: {server.url('/to-userinfo-missing')}",
+        ],
+    )
+    instance = dg.DagsterInstance.ephemeral()
+    result = materialize(tmp_path, pages, instance=instance)
+    assert result.success
+    files = [path for path in (tmp_path / "raw").rglob("*") if path.is_file()]
+    assert len(files) == 4  # two captures and their sidecars
+    assert all(b"secret" not in path.read_bytes() for path in files)
+    sidecars = [read_sidecar(path) for path in files if not path.name.startswith(".")]
+    assert sorted((s.url, s.final_url) for s in sidecars if s is not None) == sorted(
+        [
+            (server.url("/home.html"), server.url("/home.html")),
+            (server.url("/to-userinfo"), server.url("/home.html")),
+        ]
+    )
+    values = metadata(result)
+    assert values["failed_pages"] == 1
+    assert "secret" not in str(values)
+    evaluation = check(result)
+    assert f"{server.url('/to-userinfo-missing')} (HTTP 404 Not Found)" in str(
+        evaluation.description
+    )
+    assert "secret" not in str(evaluation.description)
+    messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
+    assert any(server.url("/home.html") in message for message in messages)
+    assert not any("secret" in message for message in messages)
+
+
+def test_a_page_robots_txt_disallows_is_reported(tmp_path: Path, server: PageServer) -> None:
+    server.robots_txt = b"User-agent: *\nDisallow: /ticker\n"
+    pages = pages_file(
+        tmp_path, [f"url: {server.url('/home.html')}", f"url: {server.url('/ticker.txt')}"]
+    )
+    result = materialize(tmp_path, pages)
+    assert result.success
+    assert metadata(result)["failed_pages"] == 1
+    evaluation = check(result)
+    robots = server.url("/robots.txt")
+    assert f"{server.url('/ticker.txt')} (disallowed by {robots} (Disallow: /ticker))" in str(
+        evaluation.description
+    )
+    assert server.hits["/ticker.txt"] == 0
+    assert server.hits["/robots.txt"] == 1

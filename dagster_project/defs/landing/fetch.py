@@ -1,7 +1,9 @@
 """Landing: fetch the configured Business Recorder pages into the raw dir as captures.
 
 A URL that cannot be fetched is reported (run log, metadata, the ``all_pages_fetched`` check at
-WARN severity) and the others still land; only an invalid pages file fails the asset.
+WARN severity) and the others still land; only an invalid pages file fails the asset. Fetching is
+polite and guarded (robots.txt, redirects on the page's own site, public addresses, one total
+deadline: ``core.fetch.http``); URLs are shown and stored without credentials.
 """
 
 import dagster as dg
@@ -46,17 +48,18 @@ def fetched_pages(
     failures: list[tuple[str, str]] = []
     total_bytes = 0
     for page, outcome in zip(pages, outcomes, strict=True):
+        url = outcome.url  # the page's URL without credentials
         path: str | None = None
         if outcome.ok and outcome.body is not None:
             path = write_capture(outcome, raw_dir, name=page.name).relative_to(raw_dir).as_posix()
             total_bytes += len(outcome.body)
-            context.log.info(f"fetched {page.url} -> {path} ({len(outcome.body)} bytes)")
+            context.log.info(f"fetched {url} -> {path} ({len(outcome.body)} bytes)")
         else:
             reason = outcome.reason or "unknown error"
-            failures.append((page.url, reason))
-            context.log.warning(f"could not fetch {page.url}: {reason}")
+            failures.append((url, reason))
+            context.log.warning(f"could not fetch {url}: {reason}")
         status = None if outcome.status_code is None else str(outcome.status_code)
-        row = {"url": page.url, "status": status, "reason": outcome.reason, "path": path}
+        row = {"url": url, "status": status, "reason": outcome.reason, "path": path}
         rows.append({key: _cell(value) for key, value in row.items()})
     table = pl.DataFrame(rows, schema=dict.fromkeys(("url", "status", "reason", "path"), pl.String))
     failed = pl.DataFrame(

@@ -3,42 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
 import time
 
 import httpx
 import pytest
 
-from dagster_project.core.fetch.http import FetchOutcome, fetch_all, fetch_page, make_client
+from dagster_project.core.fetch.http import fetch_all, make_client
 from dagster_project.core.fetch.policy import DEFAULT_USER_AGENT, FetchPolicy
+from tests.core.fetch.fetching import POLICY, closed_port_url, fetch
 from tests.page_server import CAP, HTML_PAGE, PageServer
-
-# Tiny timeouts and backoff keep every test well under a second or two.
-POLICY = FetchPolicy(
-    connect_timeout=1.0,
-    read_timeout=0.3,
-    total_timeout=1.0,
-    attempts=3,
-    backoff=0.01,
-    max_bytes=CAP,
-    max_redirects=3,
-)
-
-
-def closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/"
-
-
-def fetch(
-    url: str, *, policy: FetchPolicy = POLICY, sleeps: list[float] | None = None
-) -> FetchOutcome:
-    with make_client(policy) as client:
-        return fetch_page(
-            url, client=client, policy=policy, sleep=(sleeps if sleeps is not None else []).append
-        )
 
 
 def test_a_page_is_fetched_with_our_user_agent(server: PageServer) -> None:
@@ -53,7 +26,9 @@ def test_a_page_is_fetched_with_our_user_agent(server: PageServer) -> None:
     assert outcome.content_type == "text/html; charset=utf-8"
     assert before <= outcome.fetched_at <= dt.datetime.now(dt.UTC)
     assert outcome.fetched_at.tzinfo is dt.UTC
-    assert server.user_agents == [DEFAULT_USER_AGENT]
+    # robots.txt (a 404 here: everything allowed), then the page.
+    assert server.hits["/robots.txt"] == 1
+    assert server.user_agents == [DEFAULT_USER_AGENT] * 2
 
 
 def test_404_fails_at_once_without_retrying(server: PageServer) -> None:
@@ -106,7 +81,10 @@ def test_a_trickling_body_is_cut_by_the_total_timeout(server: PageServer) -> Non
     policy = FetchPolicy(read_timeout=0.5, total_timeout=0.3, attempts=1)
     started = time.monotonic()
     outcome = fetch(server.url("/trickle"), policy=policy)
-    assert outcome.reason == "response not complete within 0.3s after 1 attempt"
+    assert (
+        outcome.reason
+        == "total timeout of 0.3 s exceeded while reading the body of the page after 1 attempt"
+    )
     assert time.monotonic() - started < 2.0
 
 
