@@ -49,6 +49,8 @@ DEFAULT_PAGES_FILE = PROJECT_ROOT / "config" / "pages.yaml"
 UV_LOCK = PROJECT_ROOT / "uv.lock"
 
 DEFAULT_MAX_CAPTURE_BYTES = 10 * 1024 * 1024
+#: Seconds one HTML page may take to convert before it is rejected (``core/html_process.py``).
+DEFAULT_HTML_TIMEOUT = 20
 #: The synthetic history of ``make bench`` (``market-snapshots synth``) starts here, and the
 #: real-page fixtures (from late 2020) and the shipped sample (2024) come after it.
 DEFAULT_HISTORY_START = dt.date(2015, 1, 1)
@@ -69,6 +71,7 @@ class Settings:
     state_dir: Path
     lake: Path
     max_capture_bytes: int = DEFAULT_MAX_CAPTURE_BYTES
+    html_timeout: int = DEFAULT_HTML_TIMEOUT
     pages_file: Path = DEFAULT_PAGES_FILE
     trust_file_times: bool = False
     history_start: dt.date = DEFAULT_HISTORY_START
@@ -129,6 +132,7 @@ class Settings:
             "MARKET_WORK_DB": str(self.work_db),
             "MARKET_LAKE": str(self.lake),
             "MARKET_MAX_CAPTURE_BYTES": str(self.max_capture_bytes),
+            "MARKET_HTML_TIMEOUT": str(self.html_timeout),
             "MARKET_PAGES_FILE": str(self.pages_file),
             "MARKET_TRUST_FILE_TIMES": "1" if self.trust_file_times else "0",
             "MARKET_HISTORY_START": self.history_start.isoformat(),
@@ -154,6 +158,7 @@ def make_settings(
     state_dir: str | Path | None = None,
     lake: str | Path | None = None,
     max_capture_bytes: int | None = None,
+    html_timeout: int | None = None,
     pages_file: str | Path | None = None,
     trust_file_times: bool = False,
     history_start: dt.date | None = None,
@@ -177,6 +182,9 @@ def make_settings(
     cap = DEFAULT_MAX_CAPTURE_BYTES if max_capture_bytes is None else max_capture_bytes
     if cap <= 0:
         raise ConfigError(f"MARKET_MAX_CAPTURE_BYTES must be positive, got {cap}")
+    html_limit = DEFAULT_HTML_TIMEOUT if html_timeout is None else html_timeout
+    if html_limit <= 0:
+        raise ConfigError(f"MARKET_HTML_TIMEOUT must be positive, got {html_limit}")
     pages = _absolute(str(pages_file)) if pages_file else DEFAULT_PAGES_FILE
     start = DEFAULT_HISTORY_START if history_start is None else history_start
     if start < EARLIEST_HISTORY_START:
@@ -197,6 +205,7 @@ def make_settings(
         state_dir=state,
         lake=lake_root,
         max_capture_bytes=cap,
+        html_timeout=html_limit,
         pages_file=pages,
         trust_file_times=trust_file_times,
         history_start=start,
@@ -243,6 +252,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         state_dir=env.get("MARKET_STATE_DIR") or None,
         lake=env.get("MARKET_LAKE") or None,
         max_capture_bytes=_integer(env, "MARKET_MAX_CAPTURE_BYTES"),
+        html_timeout=_integer(env, "MARKET_HTML_TIMEOUT"),
         pages_file=env.get("MARKET_PAGES_FILE") or None,
         trust_file_times=parse_flag("MARKET_TRUST_FILE_TIMES", env.get("MARKET_TRUST_FILE_TIMES")),
         history_start=parse_history_start(env.get("MARKET_HISTORY_START")),

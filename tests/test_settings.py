@@ -21,9 +21,12 @@ def test_environment_overrides(tmp_path: Path) -> None:
             "MARKET_RAW_DIR": str(tmp_path / "captures"),
             "MARKET_WAREHOUSE": str(tmp_path / "out" / "w.duckdb"),
             "MARKET_MAX_CAPTURE_BYTES": "1000",
+            "MARKET_HTML_TIMEOUT": "5",
             "MARKET_LAKE": str(tmp_path / "lake"),
         }
     )
+    assert settings.html_timeout == 5
+    assert settings.as_env()["MARKET_HTML_TIMEOUT"] == "5"
     assert settings.lake == tmp_path / "lake"
     assert settings.as_env()["MARKET_LAKE"] == str(tmp_path / "lake")
     assert settings.raw_dir == tmp_path / "captures"
@@ -40,6 +43,7 @@ def test_environment_overrides(tmp_path: Path) -> None:
         ({"lake": "raw/lake"}, "the lake .* must not be inside the raw dir"),
         ({"warehouse": "market.sqlite"}, "must name a .duckdb file"),
         ({"max_capture_bytes": 0}, "must be positive"),
+        ({"html_timeout": 0}, "MARKET_HTML_TIMEOUT must be positive"),
     ],
 )
 def test_invalid_settings_are_refused(

@@ -24,7 +24,7 @@ from dagster_project.core.capture import (
 )
 from dagster_project.core.errors import CaptureChangedError, CaptureError
 from dagster_project.core.headlines import extract_headlines
-from dagster_project.core.html_process import Converted, convert, convert_in_background
+from dagster_project.core.html_process import HTML_TIMEOUT, Converted, convert_in_background
 from dagster_project.core.ticker import TickerFrames, lines_frame, parse_lines, parse_texts
 
 CAPTURES_SCHEMA: dict[str, pl.DataType] = {
@@ -64,7 +64,6 @@ class NormalisedFrames:
 
 _READERS = 2  # threads reading and hashing the files that are not HTML
 _BATCH = 128  # captures per reader task
-_WORKER_PAGES = 32  # fewer HTML pages than this are converted here (the worker costs ~50 ms)
 
 
 def _read_bytes(source: CaptureSource, *, max_bytes: int) -> bytes:
@@ -93,26 +92,30 @@ class _Decoded:
 _Loaded = bytes | _Decoded | CaptureError
 
 
-def _load(source: CaptureSource, max_bytes: int) -> _Loaded:
+def _load(source: CaptureSource, max_bytes: int, html_timeout: float) -> _Loaded:
     """Plain-text bytes for :func:`decode_texts`, or the capture decoded and split here (HTML
     and other unusual captures), or the reason it cannot be used."""
     try:
         data = _read_bytes(source, max_bytes=max_bytes)
     except CaptureError as exc:
         return exc
-    return data if is_plain_text(data, source.path.name) else _decode(data, source.path.name)
+    if is_plain_text(data, source.path.name):
+        return data
+    return _decode(data, source.path.name, html_timeout)
 
 
-def _decode(data: bytes, name: str) -> _Decoded | CaptureError:
+def _decode(data: bytes, name: str, html_timeout: float) -> _Decoded | CaptureError:
     try:
         decoded = decode_capture(data, name=name)
+        if decoded.capture_format == "html":  # (sniffed) converted under the worker's time limit
+            return _converted(convert_in_background([decoded.text], timeout=html_timeout)()[0])
         return _Decoded(decoded.capture_format, capture_lines(decoded))
     except CaptureError as exc:  # undecodable bytes, or HTML no browser would show
         return exc
 
 
-def _load_all(sources: list[CaptureSource], max_bytes: int) -> list[_Loaded]:
-    return [_load(source, max_bytes) for source in sources]
+def _load_all(sources: list[CaptureSource], max_bytes: int, html_timeout: float) -> list[_Loaded]:
+    return [_load(source, max_bytes, html_timeout) for source in sources]
 
 
 def _is_named_html(source: CaptureSource) -> bool:
@@ -136,6 +139,7 @@ def normalise_captures(
     calendar: PsxCalendar,
     max_bytes: int,
     index_codes: frozenset[str] = frozenset(),
+    html_timeout: float = HTML_TIMEOUT,
 ) -> NormalisedFrames:
     """Decode and parse a batch of captures.
 
@@ -149,21 +153,18 @@ def normalise_captures(
     (:mod:`html_process`) while two threads read and hash the other files and polars decodes
     and parses the plain UTF-8 texts all at once (:func:`decode_texts`, :func:`parse_texts`:
     only their ticker strips are split into lines). The converted lines are parsed last and the
-    frames merged.
+    frames merged. A page that takes longer than ``html_timeout`` seconds to convert (HTML
+    sniffed in a text file too) is rejected with that reason.
     """
     sources = list(sources)
     html = [source for source in sources if _is_named_html(source)]
     others = [source for source in sources if not _is_named_html(source)]
     read_html = [_read_html(source, max_bytes) for source in html]
     pages = [item.text for item in read_html if isinstance(item, DecodedCapture)]
-    conversions: Callable[[], list[Converted]] = (
-        convert_in_background(pages)
-        if len(pages) >= _WORKER_PAGES
-        else lambda: [convert(page) for page in pages]
-    )
+    conversions: Callable[[], list[Converted]] = convert_in_background(pages, timeout=html_timeout)
     batches = [others[at : at + _BATCH] for at in range(0, len(others), _BATCH)]
     with ThreadPoolExecutor(_READERS) as pool:
-        read = pool.map(partial(_load_all, max_bytes=max_bytes), batches)
+        read = pool.map(partial(_load_all, max_bytes=max_bytes, html_timeout=html_timeout), batches)
         loaded = [item for batch in read for item in batch]
     meta, plain, split = _sort_out(others, loaded)
     texts = decode_texts(
@@ -175,7 +176,7 @@ def normalise_captures(
     # What decode_texts leaves undecided (not UTF-8, blank, HTML-like) decode_capture decides.
     names = {source.sha256: source.path.name for source in others}
     for sha256 in texts.filter(pl.col("text").is_null())["sha256"]:
-        _record(meta, split, sha256, _decode(plain[sha256], names[sha256]))
+        _record(meta, split, sha256, _decode(plain[sha256], names[sha256], html_timeout))
     parsed_texts, line_counts = parse_texts(
         texts.filter(pl.col("text").is_not_null()).sort("sha256"), index_codes=index_codes
     )

@@ -30,6 +30,7 @@ from dagster_project.core.fetch.policy import FetchPolicy
 from dagster_project.settings import (
     DBT_EXECUTABLE,
     DBT_PROJECT_DIR,
+    DEFAULT_HTML_TIMEOUT,
     DEFAULT_MAX_CAPTURE_BYTES,
     DEFAULT_PAGES_FILE,
     Settings,
@@ -49,6 +50,8 @@ class MarketResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     #: The lake root; empty: ``lake/`` in the state directory.
     lake: str = ""
     max_capture_bytes: int = DEFAULT_MAX_CAPTURE_BYTES
+    #: Seconds one HTML page may take to convert (``MARKET_HTML_TIMEOUT``).
+    html_timeout: int = DEFAULT_HTML_TIMEOUT
     trust_file_times: int = 0
     history_start: str = ""
     #: Steps at once, each in its own process (``MARKET_WORKERS``); 1: the batches in turn.
@@ -66,6 +69,7 @@ class MarketResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             state_dir=self.state_dir,
             lake=self.lake or None,
             max_capture_bytes=self.max_capture_bytes,
+            html_timeout=self.html_timeout,
             trust_file_times=bool(self.trust_file_times),
             history_start=parse_history_start(self.history_start),
             workers=self.workers,
@@ -134,6 +138,7 @@ def market_config(settings: Settings) -> dict[str, Any]:
         "state_dir": str(settings.state_dir),
         "lake": str(settings.lake),
         "max_capture_bytes": settings.max_capture_bytes,
+        "html_timeout": settings.html_timeout,
         "trust_file_times": int(settings.trust_file_times),
         "history_start": settings.history_start.isoformat(),
         "workers": settings.workers,

@@ -7,6 +7,7 @@ from polars.testing import assert_frame_equal
 from dagster_project.core import normalise
 from dagster_project.core.calendar import PsxCalendar, psx_calendar
 from dagster_project.core.capture import sha256_hex
+from dagster_project.core.html_process import convert
 from dagster_project.core.normalise import CAPTURES_SCHEMA, CaptureSource, normalise_captures
 from dagster_project.settings import HOLIDAYS_SEED
 from tests.captures import SAMPLE, page, stock_line
@@ -98,6 +99,26 @@ def test_hostile_html_is_a_rejected_capture_not_a_failed_batch(
     assert reasons[sources[1].sha256] is None
 
 
+def test_html_too_slow_to_convert_is_a_rejected_capture(
+    tmp_path: Path, calendar: PsxCalendar
+) -> None:
+    # lexbor takes minutes over the options of one <select> (quadratic, not nested): the worker
+    # is stopped after html_timeout seconds, named HTML or sniffed in a text file alike.
+    slow = b"<html><body><select>" + b"<option></option>" * 300_000
+    sources = [
+        source(tmp_path / "slow.html", slow),
+        source(tmp_path / "slow.txt", slow + b" "),
+        source(tmp_path / "sample.txt", SAMPLE.read_bytes()),
+    ]
+    frames = normalise_captures(sources, calendar=calendar, max_bytes=10_000_000, html_timeout=1)
+    reasons = dict(frames.captures.select("sha256", "reject_reason").iter_rows())
+    assert [reasons[item.sha256] for item in sources] == [
+        "HTML took longer than 1 s to convert",
+        "HTML took longer than 1 s to convert",
+        None,
+    ]
+
+
 def test_html_converted_in_the_worker_gives_the_same_frames(
     tmp_path: Path, calendar: PsxCalendar, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -113,9 +134,11 @@ def test_html_converted_in_the_worker_gives_the_same_frames(
         source(tmp_path / "changed.html", strip + b"<p>x</p>"),
     ]
     (tmp_path / "changed.html").write_bytes(b"rewritten")
-    monkeypatch.setattr(normalise, "_WORKER_PAGES", 10_000)
+    monkeypatch.setattr(  # the pages converted in this process instead
+        normalise, "convert_in_background", lambda pages, **_: lambda: list(map(convert, pages))
+    )
     here = normalise_captures(sources, calendar=calendar, max_bytes=10_000_000)
-    monkeypatch.setattr(normalise, "_WORKER_PAGES", 1)
+    monkeypatch.undo()
     worker = normalise_captures(sources, calendar=calendar, max_bytes=10_000_000)
     for name in ("captures", "quotes", "index_levels", "rejected_lines", "headlines"):
         assert_frame_equal(getattr(worker, name), getattr(here, name))

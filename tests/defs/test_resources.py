@@ -51,6 +51,7 @@ def test_market_config_names_every_field(tmp_path: Path) -> None:
     settings = _settings(
         tmp_path,
         max_capture_bytes=4096,
+        html_timeout=7,
         trust_file_times=True,
         history_start=dt.date(2020, 11, 2),
         workers=3,
@@ -62,6 +63,7 @@ def test_market_config_names_every_field(tmp_path: Path) -> None:
         "state_dir": str(tmp_path / "a" / "warehouse" / ".state"),
         "lake": str(tmp_path / "a" / "warehouse" / ".state" / "lake"),
         "max_capture_bytes": 4096,
+        "html_timeout": 7,
         "trust_file_times": 1,
         "history_start": "2020-11-02",
         "workers": 3,

@@ -228,6 +228,7 @@ def _normalise_sources(sources: list[CaptureSource], settings: Settings) -> Norm
         calendar=psx_calendar(HOLIDAYS_SEED),
         max_bytes=settings.max_capture_bytes,
         index_codes=read_index_codes(INDEX_CODES_SEED),
+        html_timeout=settings.html_timeout,
     )
 
 
