@@ -14,10 +14,10 @@ STAMP := $(VENV)/.synced
 # sets it, docs/spark.md). Taken when .venv is (re)synced, i.e. when the lock changed.
 SYNC_EXTRAS ?=
 
-.PHONY: help env build test dev export bench bi-check lint format clean
+.PHONY: help env build test test-fast dev export bench bi-check lint format clean
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): uv.lock pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet 'uv>=0.5,<1'
@@ -29,8 +29,11 @@ env: $(STAMP) ## Create or refresh .venv from uv.lock (every other target does t
 build: $(STAMP) ## Build and publish the warehouse ($$MARKET_RAW_DIR -> $$MARKET_WAREHOUSE)
 	$(BIN)/market-snapshots build
 
-test: $(STAMP) ## Run the whole test suite (unit, dbt, Dagster end to end)
-	$(BIN)/pytest
+test: $(STAMP) ## Run the whole test suite (unit, dbt, Dagster end to end; docs/testing.md)
+	$(BIN)/pytest --hypothesis-profile=ci --durations=25
+
+test-fast: $(STAMP) ## Run every test that needs no full build (the inner loop, ~1 min)
+	$(BIN)/pytest -m "not e2e" --hypothesis-profile=dev -q
 
 dev: $(STAMP) ## Open the Dagster UI on http://127.0.0.1:$${DAGSTER_PORT:-3000}
 	$(BIN)/market-snapshots dev

@@ -1,10 +1,19 @@
-"""Test-session set-up: never touch the developer's warehouse or state directory."""
+"""Test-session set-up: never touch the developer's warehouse or state directory; markers from
+folders; the Hypothesis profiles."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from dagster_project.settings import Settings
+    from tests.faults.builds import Reference
 
 # The loopback page server fixture (`server`) of the fetch tests.
 pytest_plugins = ["tests.page_server"]
@@ -15,3 +24,59 @@ os.environ["MARKET_WAREHOUSE"] = str(_SESSION_ROOT / "warehouse" / "market.duckd
 os.environ["MARKET_STATE_DIR"] = str(_SESSION_ROOT / "state")
 os.environ.pop("MARKET_RAW_DIR", None)
 os.environ.pop("DAGSTER_HOME", None)
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The shipped sample built once for the session by ``market-snapshots build``: read it;
+    a test that changes a build works on ``tests.builds.copy_build`` of it."""
+    from tests.builds import cli_sample_build  # imports the definitions: after the env above
+
+    return cli_sample_build(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="session")
+def synthetic_build(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The synthetic corpus (``tests.builds.synthetic_raw``) built once for the session, in
+    process as ``make build`` runs it: read it; a test that changes it works on a copy."""
+    from tests.builds import materialize_all, synthetic_raw
+
+    root = tmp_path_factory.mktemp("synthetic")
+    return materialize_all(synthetic_raw(root / "raw"), root)
+
+
+@pytest.fixture(scope="session")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    """The hostile raw dir built once for the session (the fault and the BI tests read it)."""
+    from tests.faults.builds import reference_build
+
+    return reference_build(tmp_path_factory)
+
+
+# Hypothesis: `dev` (the default, `make test-fast`) runs a tenth of the examples `ci` (`make
+# test`) runs; a property test asks for its `ci` budget with `tests.strategies.examples(n)`.
+settings.register_profile("ci", max_examples=100, deadline=None)
+settings.register_profile(
+    "dev", max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# What a test needs, from the folder it lives in (so that the markers cannot go stale):
+# `e2e` = a real build (a CLI build, a Dagster run of the graph, dbt); `browser` = Chromium;
+# `bi` = a BI client's own environment; `spark` = Java and the spark extra.
+_TESTS = Path(__file__).parent
+FOLDER_MARKERS = {
+    "e2e": ("e2e",),
+    "faults": ("e2e",),
+    "bi": ("e2e", "bi"),
+    "browser": ("e2e", "browser"),
+    "ui": ("e2e", "browser"),
+    "spark": ("e2e", "spark"),
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = item.path.relative_to(_TESTS).parts[0]
+        for marker in FOLDER_MARKERS.get(folder, ()):
+            item.add_marker(marker)

@@ -2,7 +2,15 @@
 
 from collections.abc import Callable
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+
+def examples(ci: int) -> settings:
+    """A property test's settings: ``ci`` examples under the ``ci`` profile (``make test``), a
+    tenth under ``dev`` (``make test-fast``, the default); no deadline, no health checks."""
+    scaled = max(ci * settings.default.max_examples // 100, 10)
+    return settings(max_examples=scaled, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def mutator(alphabet: str, *, max_edits: int) -> Callable[[str], st.SearchStrategy[str]]:

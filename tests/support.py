@@ -44,13 +44,6 @@ def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def build_with_cli(raw: Path, warehouse: Path) -> Path:
-    """``market-snapshots build`` into ``warehouse``; fails the test with stderr when it fails."""
-    done = run_cli("build", "--raw-dir", str(raw), "--warehouse", str(warehouse))
-    assert done.returncode == 0, done.stderr[-3000:]
-    return warehouse
-
-
 def launch_chromium(playwright: Any) -> Any:
     """Debian's Chromium through Playwright (Playwright never downloads a browser here)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

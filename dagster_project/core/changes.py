@@ -3,8 +3,10 @@
 After landing, normalising and the dbt base models, ``intermediate.int_captures_classified`` names
 the capture loaded for every market date and the other captures of its session with a known
 time; the facts record the captures they were built from (the daily facts the loaded one, the
-intraday facts every timed one). A market date is affected when the two differ (a new or better
-capture arrived, or one disappeared), so adding one day rebuilds one day however long the history.
+intraday facts every timed one) and when each was taken. A market date is affected when the two
+differ (a new or better capture arrived, one disappeared, or one is now dated at another time: the
+same bytes under a new file time or name), so adding one day rebuilds one day however long the
+history.
 The market date after an affected one is affected too: its movers may carry a headline of the
 evening before (a capture of the previous session taken after its close).
 """
@@ -26,18 +28,31 @@ _LOADED = (
 # The captures the facts should hold: the loaded one of each date, and every capture of a
 # session with a known time (the intraday facts).
 _WINNERS = (
-    "select market_date, capture_id from intermediate.int_captures_classified "
+    "select market_date, capture_id, captured_at from intermediate.int_captures_classified "
     "where status = 'loaded' or (status = 'superseded' and captured_at is not null)"
 )
 
 
 def _built(con: duckdb.DuckDBPyConnection, facts: Sequence[str]) -> str | None:
-    """The (market_date, capture_id) pairs the facts hold, or None when one of them is missing."""
+    """The (market_date, capture_id, captured_at) the facts hold, or None when one of them is
+    missing; ``timed`` says whether the fact records ``captured_at`` (null in it otherwise)."""
     relations = [fact.split(".", 1) for fact in facts]
     if not relations or not all(table_exists(con, schema, table) for schema, table in relations):
         return None
+    timed = {
+        (schema, table)
+        for schema, table in con.execute(
+            "select schema_name, table_name from duckdb_columns() where column_name = 'captured_at'"
+        ).fetchall()
+    }
     return " union ".join(
-        f"select distinct market_date, capture_id from {schema}.{table}"
+        "select distinct market_date, capture_id, "
+        + (
+            "captured_at, true"
+            if (schema, table) in timed
+            else "null::timestamptz as captured_at, false"
+        )
+        + f" as timed from {schema}.{table}"
         for schema, table in relations
     )
 
@@ -62,6 +77,7 @@ def affected_market_dates(con: duckdb.DuckDBPyConnection, facts: Sequence[str]) 
         full outer join built
             on winners.market_date = built.market_date
             and winners.capture_id = built.capture_id
+            and (not built.timed or winners.captured_at is not distinct from built.captured_at)
         where winners.capture_id is null or built.capture_id is null
         order by 1
         """

@@ -15,9 +15,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from dagster_project.cli.report import add_parser
 from dagster_project.report.format import percent, price, signed
-from dagster_project.settings import PROJECT_ROOT
-from tests.captures import SAMPLE
-from tests.support import CHROMIUM, build_with_cli, launch_chromium
+from dagster_project.settings import PROJECT_ROOT, Settings
+from tests.support import CHROMIUM, launch_chromium
 
 #: Kept for people when git ignores it; the pytest temp dir always has a copy.
 REPO_OUTPUT = PROJECT_ROOT / "test-output"
@@ -41,12 +40,8 @@ def output_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("report-sample")
-    (root / "raw").mkdir()
-    shutil.copy2(SAMPLE, root / "raw" / SAMPLE.name)
-    build_with_cli(root / "raw", root / "wh" / "market.duckdb")
-    return root / "wh" / "market.duckdb"
+def warehouse(sample_build: Settings) -> Path:
+    return sample_build.warehouse
 
 
 @pytest.fixture(scope="module")

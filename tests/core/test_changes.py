@@ -36,7 +36,7 @@ def con() -> duckdb.DuckDBPyConnection:
         )
     for table in FACTS:
         con.execute(
-            f"create table marts.{table} as select market_date, capture_id "
+            f"create table marts.{table} as select market_date, capture_id, captured_at "
             "from intermediate.int_captures_classified"
         )
     return con
@@ -55,6 +55,23 @@ def test_a_new_capture_rebuilds_its_date_and_the_next(con: duckdb.DuckDBPyConnec
         [MON],
     )
     assert affected_market_dates(con, RELATIONS) == [MON, TUE]
+
+
+def test_a_capture_dated_at_another_time_rebuilds_its_date(con: duckdb.DuckDBPyConnection) -> None:
+    # The same bytes under a new file time (or name): the capture is the same, its time is not,
+    # so its facts (the value kind, the intraday rows) must be built again.
+    con.execute(
+        "update intermediate.int_captures_classified set captured_at = '2024-10-22 11:00:00+00' "
+        "where capture_id = 't1'"
+    )
+    assert affected_market_dates(con, RELATIONS) == [TUE, WED]
+
+
+def test_a_fact_without_a_capture_time_is_compared_by_its_capture(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    con.execute("alter table marts.fct_daily_movers drop column captured_at")
+    assert affected_market_dates(con, RELATIONS) == []
 
 
 def test_a_new_latest_day_rebuilds_that_day_alone(con: duckdb.DuckDBPyConnection) -> None:

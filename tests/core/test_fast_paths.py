@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 
 import polars as pl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 from selectolax.lexbor import LexborHTMLParser
@@ -29,9 +29,9 @@ from dagster_project.core.ticker.judge import CARRIED, by_rules, judge
 from dagster_project.core.ticker.rules import VALUE_NAMES
 from dagster_project.core.ticker.strip import ordered
 from tests.captures import SAMPLE, sample_ticker_lines
-from tests.strategies import mutator
+from tests.strategies import examples, mutator
 
-CHECKS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+CHECKS = examples(300)
 REAL = sample_ticker_lines()
 SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
 ALPHABET = "AKSEOZ0129 ,.-+()%▲▼IncreasdByDcNoChgOctFebSept\u00a0\u200b\t\r\x1c\x85é١\n"

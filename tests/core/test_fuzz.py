@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from dagster_project.core.calendar import PsxCalendar, psx_calendar
@@ -24,11 +24,11 @@ from dagster_project.core.normalise import CaptureSource, normalise_captures
 from dagster_project.core.ticker import grammar, lines_frame, parse_lines
 from dagster_project.settings import HOLIDAYS_SEED
 from tests.captures import SAMPLE, sample_ticker_lines
-from tests.strategies import mutator
+from tests.strategies import examples, mutator
 
-FAST = settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
-MEDIUM = settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
-SLOW = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+FAST = examples(3000)
+MEDIUM = examples(1000)
+SLOW = examples(200)
 
 REAL_LINES = sample_ticker_lines()
 SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")

@@ -80,6 +80,18 @@ def test_inventory_lists_captures_recursively_by_hash(tmp_path: Path) -> None:
     assert (trusted["file_date"], trusted["file_dated_by"]) == (dt.date(2023, 11, 15), "file_time")
 
 
+def test_a_landed_capture_is_dated_by_its_file_time_once_trust_is_switched_on(
+    tmp_path: Path,
+) -> None:
+    touch(tmp_path / "undated.txt", b"one")
+    first = inventory(tmp_path)
+    assert first.files["file_dated_by"][0] is None
+    again = inventory(tmp_path, known=known_files(first.files), trust_file_times=True)
+    row = again.files.row(0, named=True)
+    modified = dt.datetime.fromtimestamp(1_700_000_000, dt.UTC)
+    assert (row["file_dated_by"], row["captured_at"]) == ("file_time", modified)
+
+
 def test_a_date_in_the_file_name_dates_the_capture(tmp_path: Path) -> None:
     touch(tmp_path / "brecorder_2024-10-18T1630.txt", b"one")
     touch(tmp_path / "page_20241017.txt", b"two", mtime=dt.datetime(2024, 10, 17, 6).timestamp())

@@ -24,7 +24,7 @@ from dagster_project.defs.sensors import (
     new_captures_sensor,
 )
 from dagster_project.settings import Settings
-from tests.defs.test_jobs import FRI, THU, write_work_db
+from tests.defs.work_db import FRI, THU, write_work_db
 
 
 def _market(raw: Path, tmp_path: Path) -> MarketResource:

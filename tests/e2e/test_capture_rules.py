@@ -7,11 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from dagster_project.core.market_time import PKT
 from dagster_project.settings import Settings
+from tests.builds import query
 from tests.captures import SAMPLE, index_line, page, stock_line, write
-from tests.e2e.conftest import query
-
-PKT = dt.timezone(dt.timedelta(hours=5))
 
 
 def at(day: str, clock: str) -> dt.datetime:
@@ -29,7 +28,7 @@ def strip(hubc: str, hubc_change: str, kse: str, kse_change: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def rules_build(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    from tests.e2e.conftest import materialize_all
+    from tests.builds import materialize_all
 
     root = tmp_path_factory.mktemp("rules")
     raw = root / "raw"

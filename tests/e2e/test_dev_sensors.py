@@ -21,7 +21,7 @@ from dagster_project.defs.resources import MarketResource, resources_run_config
 from dagster_project.defs.sensors import changed_market_dates_sensor
 from dagster_project.settings import Settings, export_settings
 from dagster_project.tools.synth.captures import write_captures
-from tests.e2e.conftest import materialize_all, query
+from tests.builds import materialize_all, query
 
 
 def _market(settings: Settings) -> MarketResource:

@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from dagster_project.core import planning
+from dagster_project.core.market_time import PKT
 from dagster_project.core.planning import plan_facts
 from dagster_project.defs.jobs import facts_run_config, plan_market_dates
 from dagster_project.defs.partitions import empty_window
@@ -27,7 +28,6 @@ from dagster_project.settings import make_settings
 from tests.captures import SAMPLE, index_line, stock_line, write
 from tests.support import run_cli
 
-PKT = dt.timezone(dt.timedelta(hours=5))
 MARTS = (
     "dim_symbol",
     "fct_daily_movers",
@@ -199,6 +199,7 @@ def test_undated_captures_are_rejected_and_the_reasons_summarised(undated: First
     summary = closing_block(undated.done)
     assert "captures: 0 loaded, 5 rejected (" in summary
     assert REJECTED_CAPTURES_QUERY in summary
+    assert "date them: rename each with its date" in summary
     assert NO_MARKET_DATE in summary
     assert "Traceback" not in undated.done.stderr
 

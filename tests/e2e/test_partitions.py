@@ -11,13 +11,13 @@ import dagster as dg
 import pytest
 
 from dagster_project.cli.runs import range_tags, run_backfill, run_build
+from dagster_project.core.market_time import PKT
 from dagster_project.definitions import defs
 from dagster_project.defs.resources import resources_run_config
 from dagster_project.settings import Settings, export_settings, make_settings
+from tests.builds import copy_build, query
 from tests.captures import SAMPLE, index_line, page, stock_line, write
-from tests.e2e.conftest import query
 
-PKT = dt.timezone(dt.timedelta(hours=5))
 TABLES = (
     "marts.fct_daily_movers",
     "marts.fct_sector_daily",
@@ -87,13 +87,29 @@ def env_for() -> Iterator[object]:
     os.environ.update(saved)
 
 
-def test_dates_one_by_one_then_a_backfill_equal_a_full_build(tmp_path: Path, env_for) -> None:  # type: ignore[no-untyped-def]
-    raw = tmp_path / "raw"
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """The two sessions built in full, once for the module (tests change copies of it)."""
+    root = tmp_path_factory.mktemp("partitions")
+    raw = root / "raw"
     write_two_sessions(raw)
+    settings = make_settings(raw_dir=raw, warehouse=root / "full" / "market.duckdb")
+    saved = dict(os.environ)
+    export_settings(settings)
+    try:
+        assert run_build(settings, instance=dg.DagsterInstance.ephemeral()).success
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    yield settings
 
-    full = make_settings(raw_dir=raw, warehouse=tmp_path / "full" / "market.duckdb")
-    env_for(full)
-    assert run_build(full, instance=dg.DagsterInstance.ephemeral()).success
+
+def test_dates_one_by_one_then_a_backfill_equal_a_full_build(
+    full: Settings,
+    tmp_path: Path,
+    env_for,  # type: ignore[no-untyped-def]
+) -> None:
+    raw = full.raw_dir
     expected = snapshot(full)
     assert [
         row[0]
@@ -139,13 +155,15 @@ def test_dates_one_by_one_then_a_backfill_equal_a_full_build(tmp_path: Path, env
     assert reasons[-3:] == [[], [], []]
 
 
-def test_backfill_command_rebuilds_a_range_after_a_capture_changes(tmp_path: Path, env_for) -> None:  # type: ignore[no-untyped-def]
-    raw = tmp_path / "raw"
-    write_two_sessions(raw)
-    settings = make_settings(raw_dir=raw, warehouse=tmp_path / "wh" / "market.duckdb")
+def test_backfill_command_rebuilds_a_range_after_a_capture_changes(
+    full: Settings,
+    tmp_path: Path,
+    env_for,  # type: ignore[no-untyped-def]
+) -> None:
+    settings = copy_build(full, tmp_path)  # the two sessions, built
+    raw = settings.raw_dir
     env_for(settings)
     instance = dg.DagsterInstance.ephemeral()
-    assert run_build(settings, instance=instance).success
     # A later capture of Thursday arrives: a backfill of the range picks it up.
     later = page(dt.date(2024, 10, 17), [stock_line("HUBC", "97.00", "2.50")])
     write(raw / "thu-late.txt", later, captured_at=dt.datetime(2024, 10, 17, 17, 0, tzinfo=PKT))

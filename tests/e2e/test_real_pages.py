@@ -21,7 +21,7 @@ import duckdb
 import pytest
 
 from dagster_project.settings import Settings
-from tests.e2e.conftest import query
+from tests.builds import query
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "real"
 PAGE_DATED = {"date_bar_print_edition", "bare_date"}
@@ -51,7 +51,7 @@ def raw_name(page: dict[str, str]) -> str:
 
 @pytest.fixture(scope="module")
 def real_build(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    from tests.e2e.conftest import materialize_all
+    from tests.builds import materialize_all
 
     root = tmp_path_factory.mktemp("real")
     raw = root / "raw"

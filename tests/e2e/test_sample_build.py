@@ -16,8 +16,8 @@ import duckdb
 
 from dagster_project.core.warehouse import publish
 from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, PROJECT_ROOT, Settings
+from tests.builds import Build, query
 from tests.captures import SAMPLE
-from tests.e2e.conftest import Build, query
 
 MARKET_DATE = dt.date(2024, 10, 18)
 MARTS = (
@@ -102,6 +102,18 @@ def test_audit_records_the_capture(sample_build: Settings) -> None:
     )
     assert rows == [(f"samples/{SAMPLE.name}", 64, MARKET_DATE, MARKET_DATE, "loaded", None)]
     assert query(sample_build, "select count(*) from audit.rejected_lines") == [(0,)]
+
+
+def test_the_sample_time_is_unknown_so_its_values_are_not_the_close(
+    sample_build: Settings,
+) -> None:
+    """A date-only name and a fresh file time: no source says when the page was taken, so the
+    day's values are of unknown time (not the close) and no intraday mart holds the capture."""
+    for table in ("fct_daily_movers", "fct_index_changes"):
+        kinds = query(sample_build, f"select distinct value_kind, is_close from marts.{table}")
+        assert kinds == [("unknown_time", False)], table
+    for table in ("fct_intraday_quotes", "fct_intraday_index_levels"):
+        assert query(sample_build, f"select count(*) from marts.{table}") == [(0,)], table
 
 
 def test_every_symbol_is_classified(sample_build: Settings) -> None:

@@ -4,15 +4,12 @@ multiprocess executor) and the build equals the one-process build, table for tab
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from dagster_project.tools.synth.captures import write_captures
-from tests.captures import SAMPLE
-from tests.e2e.conftest import Build
+from dagster_project.settings import Settings
 from tests.support import run_cli
 
 _WORKER = re.compile(
@@ -38,12 +35,10 @@ def _lake(lake: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def test_two_workers_normalise_batches_in_parallel_processes_and_build_the_same(
-    tmp_path: Path, build: Build
+    tmp_path: Path, synthetic_build: Settings
 ) -> None:
-    raw = tmp_path / "raw"
-    write_captures(raw / "synth", days=12, symbols=30, captures_per_day=3, seed=7)
-    (raw / "hand").mkdir()
-    shutil.copy2(SAMPLE, raw / "hand" / "page.txt")  # no date in its name: dated by its page
+    one = synthetic_build  # the one-process build of the same raw dir
+    raw = one.raw_dir  # read only: hand/page.txt has no date in its name, its page dates it
 
     done = run_cli(
         "build",
@@ -61,7 +56,6 @@ def test_two_workers_normalise_batches_in_parallel_processes_and_build_the_same(
     assert len(set(workers.values())) == 2, "each batch ran in a process of its own"
     assert "in 2 batch(es), 1 dated by their page (stored last)" in log
 
-    one = build(raw, root=tmp_path / "one")
     two_tables = _tables(tmp_path / "two" / "market.duckdb")
     assert two_tables == _tables(one.warehouse)
     assert len(two_tables) > 10

@@ -21,12 +21,12 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.core.market_time import PKT
 from dagster_project.settings import PROJECT_ROOT
 from tests.captures import SAMPLE, index_line, page, sample_ticker_lines, stock_line, write
 from tests.support import CLI, user_env
 
 BUILD_TIMEOUT = 240.0
-PKT = dt.timezone(dt.timedelta(hours=5))
 SAMPLE_DAY = dt.date(2024, 10, 18)
 # Sessions after the sample's Friday: Mon 21, Tue 22, Wed 23 Oct 2024.
 NEXT_DAYS = (dt.date(2024, 10, 21), dt.date(2024, 10, 22), dt.date(2024, 10, 23))
@@ -127,12 +127,26 @@ class BuildProcess:
 
     def wait(self, timeout: float = BUILD_TIMEOUT) -> int:
         try:
-            return self.process.wait(timeout=timeout)
+            self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
             self.kill()
             raise AssertionError(
                 f"build did not finish in {timeout:.0f}s:\n{self.text()[-3000:]}"
             ) from exc
+        return self.process.returncode
+
+    def wait_measured(self, timeout: float = BUILD_TIMEOUT) -> tuple[int, int]:
+        """Wait for the build; its exit status and the peak RSS in bytes of the build and every
+        process it waited for (``wait4``: this build's own, not the test session's children)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
+            if pid:
+                self.process.returncode = os.waitstatus_to_exitcode(status)
+                return self.process.returncode, usage.ru_maxrss * 1024
+            time.sleep(0.05)
+        self.kill()
+        raise AssertionError(f"build did not finish in {timeout:.0f}s:\n{self.text()[-3000:]}")
 
     def kill_alone(self) -> None:
         """SIGKILL the build's own process only, as ``kill -9 PID`` does: its children live on."""
@@ -222,13 +236,13 @@ def reference_build(factory: object) -> Reference:
     """Build the hostile raw dir once per test session (``factory``: pytest's tmp_path_factory)."""
     if _REFERENCE:
         return _REFERENCE[0]
-    import resource
-
     root: Path = factory.mktemp("reference")  # type: ignore[attr-defined]
     raw = make_hostile_raw(root / "raw", root / "outside")
     warehouse = root / "wh" / "market.duckdb"
-    log = run_build(raw, warehouse, log=root / "build.log")
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    build = start_build(raw, warehouse, log=root / "build.log")
+    code, rss = build.wait_measured()
+    assert code == 0, build.text()[-4000:]
+    log = build.text()
     _REFERENCE.append(Reference(root, raw, warehouse, log, snapshot(warehouse), rss))
     return _REFERENCE[0]
 

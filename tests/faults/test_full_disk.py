@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.faults.builds import add_day, file_digest, make_sample_raw, run_build, start_build
+from dagster_project.settings import Settings
+from tests.builds import copy_build
+from tests.faults.builds import add_day, file_digest, run_build, start_build
 
 pytestmark = pytest.mark.e2e
 
@@ -55,12 +58,13 @@ def failed_build(raw: Path, warehouse: Path, log: Path, **env: str) -> list[str]
     return build.text().splitlines()
 
 
-def test_a_full_warehouse_disk(tmp_path: Path) -> None:
-    raw = make_sample_raw(tmp_path / "raw")
+def test_a_full_warehouse_disk(sample_build: Settings, tmp_path: Path) -> None:
+    copied = copy_build(sample_build, tmp_path)
+    raw = copied.raw_dir
     with small_disk(tmp_path / "wh", 24) as disk:
         warehouse = disk / "market.duckdb"
-        state = str(tmp_path / "state")
-        run_build(raw, warehouse, log=tmp_path / "first.log", MARKET_STATE_DIR=state)
+        shutil.copy2(copied.warehouse, warehouse)
+        state = str(copied.state_dir)
         published = file_digest(warehouse)
         add_day(raw, 0)
         filler = fill(disk)
@@ -74,11 +78,7 @@ def test_a_full_warehouse_disk(tmp_path: Path) -> None:
         ], lines[-20:]
         assert not any("Traceback" in line for line in lines)
         assert file_digest(warehouse) == published
-        assert sorted(path.name for path in disk.iterdir()) == [
-            "filler",
-            "market.duckdb",
-            "reports",
-        ]
+        assert sorted(path.name for path in disk.iterdir()) == ["filler", "market.duckdb"]
         assert not list(disk.glob(".market.duckdb.publishing-*"))  # neither the file nor its WAL
 
         filler.unlink()
@@ -86,11 +86,11 @@ def test_a_full_warehouse_disk(tmp_path: Path) -> None:
         assert market_dates(warehouse) == 2
 
 
-def test_a_full_state_disk(tmp_path: Path) -> None:
-    raw = make_sample_raw(tmp_path / "raw")
-    warehouse = tmp_path / "wh" / "market.duckdb"
+def test_a_full_state_disk(sample_build: Settings, tmp_path: Path) -> None:
+    copied = copy_build(sample_build, tmp_path)
+    raw, warehouse = copied.raw_dir, copied.warehouse
     with small_disk(tmp_path / "state", 256) as state:
-        run_build(raw, warehouse, log=tmp_path / "first.log", MARKET_STATE_DIR=str(state))
+        shutil.copytree(copied.state_dir, state, dirs_exist_ok=True, symlinks=True)
         published = file_digest(warehouse)
         add_day(raw, 0)
         filler = fill(state)

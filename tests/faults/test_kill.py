@@ -9,6 +9,8 @@ import duckdb
 import pytest
 
 from dagster_project.core.processes import pid_is_alive
+from dagster_project.settings import Settings
+from tests.builds import copy_build
 from tests.faults.builds import (
     BIG_CAPTURE,
     Reference,
@@ -18,7 +20,6 @@ from tests.faults.builds import (
     file_digest,
     has_open,
     make_hostile_raw,
-    make_sample_raw,
     run_build,
     snapshot,
     start_build,
@@ -32,10 +33,11 @@ def publishing_files(warehouse: Path) -> list[Path]:
     return sorted(warehouse.parent.glob(f".{warehouse.name}.publishing-*"))
 
 
-def test_killed_builds_leave_the_previous_warehouse(reference: Reference, tmp_path: Path) -> None:
-    raw = make_sample_raw(tmp_path / "raw")
-    warehouse = tmp_path / "wh" / "market.duckdb"
-    run_build(raw, warehouse, log=tmp_path / "first.log")
+def test_killed_builds_leave_the_previous_warehouse(
+    reference: Reference, sample_build: Settings, tmp_path: Path
+) -> None:
+    copied = copy_build(sample_build, tmp_path)  # the sample built: the warehouse to keep
+    raw, warehouse = copied.raw_dir, copied.warehouse
     previous = file_digest(warehouse)
     previous_rows = snapshot(warehouse)
     make_hostile_raw(raw, tmp_path / "outside")  # two new market dates and hostile captures
@@ -81,12 +83,13 @@ def test_killed_builds_leave_the_previous_warehouse(reference: Reference, tmp_pa
     assert publishing_files(warehouse) == []
 
 
-def test_the_next_build_stops_what_a_killed_build_left_running(tmp_path: Path) -> None:
+def test_the_next_build_stops_what_a_killed_build_left_running(
+    sample_build: Settings, tmp_path: Path
+) -> None:
     """``kill -9`` of the build alone leaves its dbt child running; the next build, started at
     once, stops it and succeeds instead of meeting it on the working database's lock."""
-    raw = make_sample_raw(tmp_path / "raw")
-    warehouse = tmp_path / "wh" / "market.duckdb"
-    run_build(raw, warehouse, log=tmp_path / "first.log")
+    copied = copy_build(sample_build, tmp_path)
+    raw, warehouse = copied.raw_dir, copied.warehouse
     add_day(raw, 0)
     build = start_build(raw, warehouse, log=tmp_path / "killed.log")
     wait_for(lambda: dbt_building(build), timeout=180, what="dbt build to start", build=build)

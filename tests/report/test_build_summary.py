@@ -96,6 +96,11 @@ def test_undated_captures_are_told_how_to_date_them(con: duckdb.DuckDBPyConnecti
     assert lines[3] == "  dated by: 2 page"
 
 
+def test_captures_dated_by_trusted_file_times_are_counted(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("insert into audit.captures values ('capture.txt', 'loaded', null, 'file_time')")
+    assert capture_lines(con) == ["captures: 1 loaded", "  dated by: 1 file_time"]
+
+
 def test_what_came_from_outside_is_printed_escaped(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:

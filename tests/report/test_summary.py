@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from rich.console import Console
 
+from dagster_project.core.market_time import PKT
 from dagster_project.report.data import (
     Breadth,
     CaptureAudit,
@@ -24,7 +25,6 @@ from dagster_project.report.summary import intraday_line, print_summary, spark, 
 
 D = Decimal
 OCT_18 = dt.date(2024, 10, 18)
-PKT = dt.timezone(dt.timedelta(hours=5))
 PRL_HEADLINE = "July-September: Pakistan Refinery sustains Rs2.4bn in losses"
 KSE_HEADLINE = "KSE-100 closes 335 points lower as profit-taking persists"
 

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 
 from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, make_settings
+from tests.builds import build_with_cli
 from tests.captures import SAMPLE
 from tests.spark.compare import duckdb_rows, export_spark_views, spark_rows, table_names
 from tests.spark.needs_spark import spark_marks
-from tests.support import build_with_cli, run_cli, user_env
+from tests.support import run_cli, user_env
 
 pytestmark = spark_marks()
 

@@ -18,8 +18,8 @@ import duckdb
 from dagster_project.cli.runs import run_build
 from dagster_project.settings import export_settings, make_settings
 from dagster_project.tools.synth.captures import write_captures
+from tests.builds import materialize_all
 from tests.captures import SAMPLE
-from tests.e2e.conftest import materialize_all
 from tests.spark.needs_spark import spark_marks
 
 pytestmark = spark_marks()

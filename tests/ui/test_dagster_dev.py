@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from dagster_project.settings import PROJECT_ROOT
-from tests.e2e.conftest import query
+from tests.builds import query
 from tests.support import CHROMIUM, launch_chromium
 from tests.ui.conftest import FETCHED_PAGE_DATE, DagsterDev
 

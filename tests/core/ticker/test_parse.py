@@ -8,12 +8,14 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from dagster_project.core.capture import capture_lines, decode_capture
 from dagster_project.core.ticker import GENERIC_REASON, lines_frame, parse_lines
+from tests.core.ticker.frames import REJECTED_SCHEMA, rejected
+from tests.strategies import examples
 
 SAMPLE = Path(__file__).parents[2] / "fixtures" / "captures" / "brecorder_2024-10-18.txt"
 DEC = pl.Decimal(18, 2)
@@ -25,16 +27,9 @@ INDEX_SCHEMA = pl.Schema(
     {"sha256": pl.String, "line_no": pl.Int32, "index_code": pl.String}
     | {"level": DEC, "change": DEC, "change_pct": DEC}
 )
-REJECTED_SCHEMA = pl.Schema(
-    {"sha256": pl.String, "line_no": pl.Int32, "line": pl.String, "reason": pl.String}
-)
 PAGE_DATES_SCHEMA = pl.Schema(
     {"sha256": pl.String, "page_date": pl.Date, "header_line_no": pl.Int32}
 )
-
-
-def rejected(rows: list[tuple[str, int, str, str]]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=REJECTED_SCHEMA, orient="row")
 
 
 def reasons(lines: list[str]) -> list[str]:
@@ -252,7 +247,7 @@ def ticker_quotes(draw: st.DrawFn) -> tuple[str, Decimal, Decimal, Decimal, bool
     return line, value, change, Decimal(shown_pct), is_index
 
 
-@settings(max_examples=200, deadline=None)
+@examples(200)
 @given(st.lists(ticker_quotes(), min_size=1, max_size=15, unique_by=lambda q: q[0].split()[0]))
 def test_generated_quotes_parse_back_exactly(
     quotes: list[tuple[str, Decimal, Decimal, Decimal, bool]],
@@ -268,7 +263,7 @@ def test_generated_quotes_parse_back_exactly(
 TICKERISH = st.text(alphabet="AKSE0129 .,-+()%▲▼IncreasdByDNoChg\u00a0x", max_size=60)
 
 
-@settings(max_examples=200, deadline=None)
+@examples(200)
 @given(st.lists(st.one_of(st.text(max_size=80), TICKERISH), max_size=20))
 def test_arbitrary_lines_never_raise(lines: list[str]) -> None:
     frames = parse_lines(lines_frame({"f": lines}))

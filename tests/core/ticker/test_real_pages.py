@@ -17,7 +17,7 @@ from dagster_project.core.ticker import TickerFrames, lines_frame, parse_lines, 
 from dagster_project.core.ticker.judge import CARRIED, by_rules, judge
 from dagster_project.core.ticker.strip import ordered
 from dagster_project.settings import INDEX_CODES_SEED
-from tests.core.ticker.test_parse import rejected
+from tests.core.ticker.frames import rejected
 
 CODES = read_index_codes(INDEX_CODES_SEED)
 STOCK = "AIRLINK 136.21 Decreased By ▼ -0.24 (-0.18%)"

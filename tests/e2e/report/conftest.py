@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.report.report_warehouse import build_report_warehouse
+from tests.e2e.report.report_warehouse import build_report_warehouse
 
 
 @pytest.fixture(scope="session")

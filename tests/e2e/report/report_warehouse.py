@@ -10,10 +10,10 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.core.market_time import PKT
+from tests.builds import build_with_cli
 from tests.captures import SAMPLE, index_line, page, stock_line, write
-from tests.support import build_with_cli
 
-PKT = dt.timezone(dt.timedelta(hours=5))
 OCT_18 = dt.date(2024, 10, 18)
 #: KSE100 over the three sessions before the sample; 17 Oct closes at the sample's previous level.
 KSE100_BEFORE = {

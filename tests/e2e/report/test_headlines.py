@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from dagster_project.report.data import DayReport, load_day
 from dagster_project.report.page import render_report
-from tests.report.report_warehouse import KSE_HEADLINE, OCT_17, PKT, PRL_HEADLINE, query
+from tests.e2e.report.report_warehouse import KSE_HEADLINE, OCT_17, PKT, PRL_HEADLINE, query
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,9 @@ from dagster_project.core.errors import ConfigError, WarehouseError
 from dagster_project.defs.reports.assets import market_report
 from dagster_project.defs.resources import MarketResource
 from dagster_project.report.data import DayReport, load_day
-from dagster_project.report.format import percent, short_date, signed
+from dagster_project.report.format import percent
 from dagster_project.report.page import default_report_path, render_report
-from dagster_project.report.svg import squarify, tile_colour
-from tests.report.report_warehouse import KSE100_BEFORE, OCT_18, PRL_HEADLINE, query
+from tests.e2e.report.report_warehouse import KSE100_BEFORE, OCT_18, PRL_HEADLINE, query
 
 
 @pytest.fixture(scope="module")
@@ -144,33 +143,6 @@ def test_the_page_is_self_contained(warehouse: Path) -> None:
         assert needle not in lowered
     assert re.findall(r"url\((.)", html) == ["#"] * html.count("url(")
     assert len(html) < 200_000
-
-
-def test_formatting() -> None:
-    assert (percent(Decimal("-5.8650")), percent(Decimal("2.2650"))) == ("-5.87%", "+2.27%")
-    assert (percent(Decimal("0")), percent(Decimal("-0.001"))) == ("0.00%", "0.00%")
-    assert (signed(Decimal("4.9")), signed(Decimal("-335.3")), signed(Decimal(0))) == (
-        "+4.90",
-        "-335.30",
-        "0.00",
-    )
-    assert short_date(OCT_18) == "Fri 18 Oct 2024"
-
-
-def test_squarify_tiles_the_rectangle_in_proportion() -> None:
-    values = [6.0, 4.0, 4.0, 2.0, 2.0, 1.0, 1.0]
-    rects = squarify(values, (0.0, 0.0, 1000.0, 380.0))
-    scale = 1000 * 380 / sum(values)
-    for value, (x, y, w, h) in zip(values, rects, strict=True):
-        assert w * h == pytest.approx(value * scale)
-        assert x >= -1e-6 and y >= -1e-6 and x + w <= 1000 + 1e-6 and y + h <= 380 + 1e-6
-    assert max(max(w / h, h / w) for _, _, w, h in rects) < 3
-
-
-def test_treemap_text_keeps_its_contrast() -> None:
-    assert tile_colour(Decimal("-9"))[1] == "#ffffff"
-    assert tile_colour(Decimal("0"))[1] == "#1f2328"
-    assert tile_colour(Decimal("5")) == ("#0a7a36", "#ffffff")
 
 
 def _run(argv: list[str]) -> int:

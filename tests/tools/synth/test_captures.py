@@ -16,12 +16,12 @@ import pytest
 from dagster_project.core.calendar import PsxCalendar, psx_calendar
 from dagster_project.core.errors import ConfigError
 from dagster_project.core.landing import inventory
+from dagster_project.core.market_time import PKT
 from dagster_project.core.normalise import CaptureSource, NormalisedFrames, normalise_captures
 from dagster_project.settings import HOLIDAYS_SEED
 from dagster_project.tools.synth.captures import SynthSummary, write_captures
 from dagster_project.tools.synth.market import INDEX_CODES
 
-PKT = dt.timezone(dt.timedelta(hours=5))
 # Shares far above the defaults so that a small run has every kind of page.
 OPTIONS: dict[str, Any] = {
     "days": 45,

@@ -1,0 +1,100 @@
+"""Real builds for the tests, one home: in process as ``make build`` runs them, or with the CLI.
+
+The session's shared builds are fixtures of ``tests/conftest.py`` (``sample_build``); a test that
+changes a build works on a copy (:func:`copy_build`), never on the shared one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from dagster_project.cli.runs import run_build
+from dagster_project.settings import Settings, export_settings, make_settings
+from dagster_project.tools.synth.captures import write_captures
+from tests.captures import SAMPLE
+from tests.support import run_cli
+
+Build = Callable[..., Settings]
+
+
+def materialize_all(raw_dir: Path, root: Path, *, expect_success: bool = True) -> Settings:
+    """Build like ``make build``: the ingest run, then the daily facts of changed dates, publish."""
+    settings = make_settings(raw_dir=raw_dir, warehouse=root / "warehouse" / "market.duckdb")
+    saved = dict(os.environ)
+    export_settings(settings)
+    try:
+        outcome = run_build(settings, instance=dg.DagsterInstance.ephemeral())
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    assert outcome.success is expect_success, outcome.failures
+    return settings
+
+
+def build_with_cli(raw: Path, warehouse: Path) -> Path:
+    """``market-snapshots build`` into ``warehouse``; fails the test with stderr when it fails."""
+    done = run_cli("build", "--raw-dir", str(raw), "--warehouse", str(warehouse))
+    assert done.returncode == 0, done.stderr[-3000:]
+    return warehouse
+
+
+def sample_raw(raw: Path) -> Path:
+    """A raw dir holding the shipped sample as a user's would: ``samples/<its name>``."""
+    (raw / "samples").mkdir(parents=True)
+    shutil.copy2(SAMPLE, raw / "samples" / SAMPLE.name)
+    return raw
+
+
+def synthetic_raw(raw: Path) -> Path:
+    """The session's synthetic corpus: four sessions of 30 symbols, three captures each, half of
+    them HTML, with replays, duplicates and broken lines, and each day's headlines
+    (``synth/expected.json`` is the ground truth); plus the sample as ``hand/page.txt``, a
+    capture dated only by its page."""
+    write_captures(raw / "synth", days=4, symbols=30, captures_per_day=3, seed=7, html_share=0.5)
+    (raw / "hand").mkdir()
+    shutil.copy2(SAMPLE, raw / "hand" / "page.txt")
+    return raw
+
+
+def cli_sample_build(root: Path) -> Settings:
+    """The sample built by ``market-snapshots build`` under ``root`` (a raw dir whose name holds
+    a space, as users' do); its output is kept in ``root/build.log``."""
+    raw = sample_raw(root / "my captures")
+    settings = make_settings(raw_dir=raw, warehouse=root / "warehouse" / "market.duckdb")
+    done = run_cli("build", "--raw-dir", str(raw), "--warehouse", str(settings.warehouse))
+    (root / "build.log").write_text(done.stdout + done.stderr, encoding="utf-8")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return settings
+
+
+def copy_build(settings: Settings, root: Path) -> Settings:
+    """A copy of a build (its raw dir and warehouse directory, state included) under ``root``,
+    for a test that changes it. File times are kept, so landing finds nothing new; the build
+    stamp names the original paths, so the copy's first build is a real (incremental) one."""
+    raw = root / settings.raw_dir.name
+    shutil.copytree(settings.raw_dir, raw, symlinks=True)
+    warehouse = root / settings.warehouse.parent.name / settings.warehouse.name
+    shutil.copytree(
+        settings.warehouse.parent,
+        warehouse.parent,
+        symlinks=True,
+        ignore=shutil.ignore_patterns("build.lock"),
+    )
+    return make_settings(raw_dir=raw, warehouse=warehouse)
+
+
+def query(
+    settings: Settings, sql: str, params: list[object] | None = None
+) -> list[tuple[object, ...]]:
+    """Rows from the published warehouse, opened read-only the way a BI tool would."""
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()

@@ -1,0 +1,78 @@
+"""``market-snapshots build`` run as a user runs it: what it prints and leaves, and the no-op."""
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.settings import Settings
+from tests.builds import copy_build
+from tests.captures import SAMPLE
+from tests.support import run_cli
+
+
+def test_build_command_publishes_and_summarises(sample_build: Settings) -> None:
+    log = (sample_build.warehouse.parent.parent / "build.log").read_text(encoding="utf-8")
+    assert "captures: 1 loaded" in log
+    con = duckdb.connect(str(sample_build.warehouse), read_only=True)
+    try:
+        assert con.execute("select count(*) from marts.fct_daily_movers").fetchall() == [(30,)]
+    finally:
+        con.close()
+    state = sample_build.warehouse.parent / ".state"
+    assert (state / "work.duckdb").exists()
+    assert (state / "dagster_home" / "dagster.yaml").exists()
+    assert " " in sample_build.raw_dir.name  # a raw dir whose path holds a space
+    assert [
+        path.relative_to(sample_build.raw_dir).as_posix()
+        for path in sample_build.raw_dir.rglob("*")
+    ] == ["samples", f"samples/{SAMPLE.name}"]
+
+
+def _runs_recorded(state: Path) -> int:
+    con = sqlite3.connect(state / "dagster_home" / "history" / "runs.db")
+    try:
+        return int(con.execute("select count(*) from runs").fetchone()[0])
+    finally:
+        con.close()
+
+
+def _imported_dagster(stderr: str) -> bool:
+    """Whether ``-X importtime`` output (PYTHONPROFILEIMPORTTIME) shows the dagster package."""
+    return any(line.rsplit("|", 1)[-1].strip() == "dagster" for line in stderr.splitlines())
+
+
+def test_a_build_with_nothing_new_does_nothing(sample_build: Settings, tmp_path: Path) -> None:
+    copied = copy_build(sample_build, tmp_path)  # the stamp names the original: a real build
+    raw, warehouse = copied.raw_dir, copied.warehouse
+    capture = raw / "samples" / SAMPLE.name
+    state = warehouse.parent / ".state"
+    args = ("build", "--raw-dir", str(raw), "--warehouse", str(warehouse))
+    first = run_cli(*args)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "nothing new" not in first.stdout
+    runs, published = _runs_recorded(state), warehouse.stat().st_mtime_ns
+    dbt_results = sorted((state / "dbt").rglob("run_results.json"))
+    dbt_stamps = [path.stat().st_mtime_ns for path in dbt_results]
+
+    again = run_cli(*args, PYTHONPROFILEIMPORTTIME="1")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.stdout.startswith("nothing new: 1 captures unchanged since the last build at "), (
+        again.stdout
+    )
+    assert f"; warehouse {warehouse} unchanged\n" in again.stdout
+    assert "captures: 1 loaded" in again.stdout  # the usual closing summary
+    assert not _imported_dagster(again.stderr)
+    assert _runs_recorded(state) == runs  # no Dagster run
+    assert [path.stat().st_mtime_ns for path in dbt_results] == dbt_stamps  # no dbt
+    assert warehouse.stat().st_mtime_ns == published
+
+    # A touched capture (same bytes, a new modification time) is worth a build again.
+    os.utime(capture, ns=(time.time_ns(), time.time_ns()))
+    touched = run_cli(*args)
+    assert touched.returncode == 0, touched.stderr[-3000:]
+    assert "nothing new" not in touched.stdout
+    assert _runs_recorded(state) > runs
+    assert "captures: 1 loaded" in touched.stdout
