@@ -13,6 +13,9 @@ STAMP := $(VENV)/.synced
 # Optional dependency groups for .venv, e.g. SYNC_EXTRAS="--extra spark" (dbt on Spark; .ci/run
 # sets it, docs/spark.md). Taken when .venv is (re)synced, i.e. when the lock changed.
 SYNC_EXTRAS ?=
+# pytest-xdist workers for make test / test-fast (each test file runs whole on one worker, so its
+# module fixtures build once; the session's shared builds are made once for all workers).
+TEST_WORKERS ?= 2
 
 .PHONY: help env build test test-fast dev export bench bi-check lint format clean
 
@@ -30,10 +33,10 @@ build: $(STAMP) ## Build and publish the warehouse ($$MARKET_RAW_DIR -> $$MARKET
 	$(BIN)/market-snapshots build
 
 test: $(STAMP) ## Run the whole test suite (unit, dbt, Dagster end to end; docs/testing.md)
-	$(BIN)/pytest --hypothesis-profile=ci --durations=25
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --hypothesis-profile=ci --durations=25
 
-test-fast: $(STAMP) ## Run every test that needs no full build (the inner loop, ~1 min)
-	$(BIN)/pytest -m "not e2e" --hypothesis-profile=dev -q
+test-fast: $(STAMP) ## Run every test that needs no full build (the inner loop, ~1.5 min)
+	$(BIN)/pytest -m "not e2e" -n $(TEST_WORKERS) --dist loadfile --hypothesis-profile=dev -q
 
 dev: $(STAMP) ## Open the Dagster UI on http://127.0.0.1:$${DAGSTER_PORT:-3000}
 	$(BIN)/market-snapshots dev

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from filelock import FileLock
 
 from dagster_project.cli.runs import run_build
 from dagster_project.settings import Settings, export_settings, make_settings
@@ -62,15 +63,45 @@ def synthetic_raw(raw: Path) -> Path:
     return raw
 
 
+def made_once(base: Path, name: str, make: Callable[[Path], object]) -> Path:
+    """``base/name``, made by ``make`` once for the whole test run: with pytest-xdist the first
+    worker to come makes it under a file lock and the others wait, then read it."""
+    root = base / name
+    with FileLock(str(base / f"{name}.lock")):
+        if not (root / ".made").exists():
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir(parents=True)
+            make(root)
+            (root / ".made").touch()
+    return root
+
+
+def sample_settings(root: Path) -> Settings:
+    """Where :func:`cli_sample_build` builds the sample under ``root``."""
+    return make_settings(
+        raw_dir=root / "my captures", warehouse=root / "warehouse" / "market.duckdb"
+    )
+
+
 def cli_sample_build(root: Path) -> Settings:
     """The sample built by ``market-snapshots build`` under ``root`` (a raw dir whose name holds
     a space, as users' do); its output is kept in ``root/build.log``."""
-    raw = sample_raw(root / "my captures")
-    settings = make_settings(raw_dir=raw, warehouse=root / "warehouse" / "market.duckdb")
+    settings = sample_settings(root)
+    raw = sample_raw(settings.raw_dir)
     done = run_cli("build", "--raw-dir", str(raw), "--warehouse", str(settings.warehouse))
     (root / "build.log").write_text(done.stdout + done.stderr, encoding="utf-8")
     assert done.returncode == 0, done.stderr[-3000:]
     return settings
+
+
+def synthetic_settings(root: Path) -> Settings:
+    """Where the synthetic corpus is built under ``root``."""
+    return make_settings(raw_dir=root / "raw", warehouse=root / "warehouse" / "market.duckdb")
+
+
+def synthetic_build(root: Path) -> Settings:
+    """The synthetic corpus (:func:`synthetic_raw`) built under ``root`` in process."""
+    return materialize_all(synthetic_raw(root / "raw"), root)
 
 
 def copy_build(settings: Settings, root: Path) -> Settings:

@@ -16,7 +16,7 @@ import duckdb
 
 from dagster_project.core.warehouse import publish
 from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, PROJECT_ROOT, Settings
-from tests.builds import Build, query
+from tests.builds import Build, copy_build, query
 from tests.captures import SAMPLE
 
 MARKET_DATE = dt.date(2024, 10, 18)
@@ -200,25 +200,29 @@ def test_published_file_opens_in_duckdb_1x(sample_build: Settings) -> None:
     assert answer == {"version": "1.4.4", "rows": 30}
 
 
-def test_a_second_build_leaves_every_mart_identical(sample_build: Settings, build: Build) -> None:
-    def snapshot() -> dict[str, list[tuple[object, ...]]]:
+def test_a_second_build_leaves_every_mart_identical(
+    sample_build: Settings, build: Build, tmp_path: Path
+) -> None:
+    def snapshot(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
         return {
-            name: query(sample_build, f"select * from marts.{name} order by all") for name in MARTS
-        } | {"captures": query(sample_build, "select * from audit.captures order by all")}
+            name: query(settings, f"select * from marts.{name} order by all") for name in MARTS
+        } | {"captures": query(settings, "select * from audit.captures order by all")}
 
-    before = snapshot()
-    build(sample_build.raw_dir, root=sample_build.warehouse.parent.parent)
-    assert snapshot() == before
+    copied = copy_build(sample_build, tmp_path)  # the shared build is never changed in place
+    again = build(copied.raw_dir, root=copied.warehouse.parent.parent)
+    assert again.warehouse == copied.warehouse
+    assert snapshot(again) == snapshot(sample_build)
 
 
-def test_publish_never_disturbs_an_open_reader(sample_build: Settings) -> None:
-    reader = duckdb.connect(str(sample_build.warehouse), read_only=True)
+def test_publish_never_disturbs_an_open_reader(sample_build: Settings, tmp_path: Path) -> None:
+    copied = copy_build(sample_build, tmp_path)
+    reader = duckdb.connect(str(copied.warehouse), read_only=True)
     try:
-        publish(sample_build.work_db, sample_build.warehouse)
+        publish(copied.work_db, copied.warehouse)
         assert reader.execute("select count(*) from marts.fct_daily_movers").fetchone() == (30,)
     finally:
         reader.close()
-    assert query(sample_build, "select count(*) from marts.fct_daily_movers") == [(30,)]
+    assert query(copied, "select count(*) from marts.fct_daily_movers") == [(30,)]
 
 
 def test_a_failed_build_keeps_the_previous_warehouse(

@@ -229,22 +229,21 @@ class Reference:
     max_rss_bytes: int
 
 
-_REFERENCE: list[Reference] = []
-
-
-def reference_build(factory: object) -> Reference:
-    """Build the hostile raw dir once per test session (``factory``: pytest's tmp_path_factory)."""
-    if _REFERENCE:
-        return _REFERENCE[0]
-    root: Path = factory.mktemp("reference")  # type: ignore[attr-defined]
+def make_reference(root: Path) -> None:
+    """Build the hostile raw dir under ``root``, keeping the build's own peak RSS beside it."""
     raw = make_hostile_raw(root / "raw", root / "outside")
-    warehouse = root / "wh" / "market.duckdb"
-    build = start_build(raw, warehouse, log=root / "build.log")
+    build = start_build(raw, root / "wh" / "market.duckdb", log=root / "build.log")
     code, rss = build.wait_measured()
     assert code == 0, build.text()[-4000:]
-    log = build.text()
-    _REFERENCE.append(Reference(root, raw, warehouse, log, snapshot(warehouse), rss))
-    return _REFERENCE[0]
+    (root / "max_rss_bytes").write_text(str(rss))
+
+
+def read_reference(root: Path) -> Reference:
+    """The reference that :func:`make_reference` built under ``root``."""
+    warehouse = root / "wh" / "market.duckdb"
+    log = (root / "build.log").read_text(encoding="utf-8", errors="replace")
+    rss = int((root / "max_rss_bytes").read_text())
+    return Reference(root, root / "raw", warehouse, log, snapshot(warehouse), rss)
 
 
 def group_pids(build: BuildProcess) -> list[int]:

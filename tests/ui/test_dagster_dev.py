@@ -12,7 +12,7 @@ import pytest
 from dagster_project.settings import PROJECT_ROOT
 from tests.builds import query
 from tests.support import CHROMIUM, launch_chromium
-from tests.ui.conftest import FETCHED_PAGE_DATE, DagsterDev
+from tests.ui.dagster_dev import FETCHED_PAGE_DATE, DagsterDev
 
 OUTPUT = PROJECT_ROOT / "test-output"
 FACTS = [
