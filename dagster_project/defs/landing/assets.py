@@ -30,23 +30,27 @@ CAPTURE_FILES = dg.AssetKey(["landing", "capture_files"])
 SKIPPED_FILES = dg.AssetKey(["landing", "skipped_files"])
 
 
+def _landing_spec(key: dg.AssetKey, description: str) -> dg.AssetSpec:
+    """One of landing's two tables: after the fetch, in the landing group, written by Python."""
+    return dg.AssetSpec(
+        key,
+        deps=[FETCHED_PAGES],
+        group_name="landing",
+        kinds={"python", "duckdb"},
+        description=description,
+    )
+
+
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(
+        _landing_spec(
             CAPTURE_FILES,
-            deps=[FETCHED_PAGES],
-            group_name="landing",
-            kinds={"python", "duckdb"},
-            description="Every capture file under the raw dir, identified by the SHA-256 of "
-            "its bytes.",
+            "Every capture file under the raw dir, identified by the SHA-256 of its bytes.",
         ),
-        dg.AssetSpec(
+        _landing_spec(
             SKIPPED_FILES,
-            deps=[FETCHED_PAGES],
-            group_name="landing",
-            kinds={"python", "duckdb"},
-            description="The capture files and directories under the raw dir that could not "
-            "be read (no permission, a symlink loop), with the reason.",
+            "The capture files and directories under the raw dir that could not be read (no "
+            "permission, a symlink loop), with the reason.",
         ),
     ],
     pool=WORK_DB_POOL,
