@@ -33,10 +33,10 @@ build: $(STAMP) ## Build and publish the warehouse ($$MARKET_RAW_DIR -> $$MARKET
 	$(BIN)/market-snapshots build
 
 test: $(STAMP) ## Run the whole test suite (unit, dbt, Dagster end to end; docs/testing.md)
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --hypothesis-profile=ci --durations=25
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --hypothesis-profile=ci --durations=25
 
 test-fast: $(STAMP) ## Run every test that needs no full build (the inner loop, ~1.5 min)
-	$(BIN)/pytest -m "not e2e" -n $(TEST_WORKERS) --dist loadfile --hypothesis-profile=dev -q
+	$(BIN)/pytest -m "not e2e" -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --hypothesis-profile=dev -q
 
 dev: $(STAMP) ## Open the Dagster UI on http://127.0.0.1:$${DAGSTER_PORT:-3000}
 	$(BIN)/market-snapshots dev

@@ -6,6 +6,7 @@ changes a build works on a copy (:func:`copy_build`), never on the shared one.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Callable
@@ -53,11 +54,25 @@ def sample_raw(raw: Path) -> Path:
 
 
 def synthetic_raw(raw: Path) -> Path:
-    """The session's synthetic corpus: four sessions of 30 symbols, three captures each, half of
-    them HTML, with replays, duplicates and broken lines, and each day's headlines
-    (``synth/expected.json`` is the ground truth); plus the sample as ``hand/page.txt``, a
-    capture dated only by its page."""
-    write_captures(raw / "synth", days=4, symbols=30, captures_per_day=3, seed=7, html_share=0.5)
+    """The session's synthetic corpus: four sessions of 30 symbols (Mon 14 to Thu 17 Oct 2024),
+    three captures each, six of them HTML, a replay, four duplicate files and seven broken
+    lines, and each day's headlines (``synth/expected.json`` is the ground truth); plus the
+    sample as ``hand/page.txt``, a capture of Fri 18 Oct dated only by its page. The headline,
+    two-worker and Spark tests read its build. (The sessions sit beside the sample's date on
+    purpose: a build's daily run covers every partition from its first date to its last, and
+    sessions in 2015 beside the sample's 2024 cost a build 17 s more, a Spark build minutes.)"""
+    write_captures(
+        raw / "synth",
+        start=dt.date(2024, 10, 14),
+        days=4,
+        symbols=30,
+        captures_per_day=3,
+        seed=3,
+        html_share=0.5,
+        replay_share=0.5,
+        broken_share=0.3,
+        duplicate_share=0.3,
+    )
     (raw / "hand").mkdir()
     shutil.copy2(SAMPLE, raw / "hand" / "page.txt")
     return raw

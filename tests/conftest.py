@@ -24,6 +24,14 @@ os.environ["MARKET_WAREHOUSE"] = str(_SESSION_ROOT / "warehouse" / "market.duckd
 os.environ["MARKET_STATE_DIR"] = str(_SESSION_ROOT / "state")
 os.environ.pop("MARKET_RAW_DIR", None)
 os.environ.pop("DAGSTER_HOME", None)
+# dbt's shared parse (core/dbt_parse.py) in this run's own cache, one for all xdist workers (not
+# the developer's ~/.cache): the run's first build parses, every later new state dir copies it.
+_RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+os.environ["XDG_CACHE_HOME"] = str(
+    Path(tempfile.gettempdir()) / f"market-snapshots-tests-{_RUN}" / "cache"
+    if _RUN
+    else _SESSION_ROOT / "cache"
+)
 
 
 def _run_dir(factory: pytest.TempPathFactory) -> Path:
@@ -82,8 +90,21 @@ FOLDER_MARKERS = {
 }
 
 
+#: The folders whose files take longest, slowest first: they run first, so that the two
+#: pytest-xdist workers finish together (`make test` passes `--no-loadscope-reorder`, so xdist
+#: hands out whole files in this order; by default it would start with the files holding the
+#: most tests, the quick unit tests, and leave the Spark build for last).
+SLOW_FIRST = ("spark", "ui", "faults", "e2e", "browser", "bi")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         folder = item.path.relative_to(_TESTS).parts[0]
         for marker in FOLDER_MARKERS.get(folder, ()):
             item.add_marker(marker)
+
+    def rank(item: pytest.Item) -> int:
+        folder = item.path.relative_to(_TESTS).parts[0]
+        return SLOW_FIRST.index(folder) if folder in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: each file keeps its tests in their order

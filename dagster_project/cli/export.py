@@ -6,7 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
-from dagster_project.core.dbt_manifest import daily_facts, ensure_manifest, read_manifest
+from dagster_project.core.dbt_manifest import daily_facts, read_manifest
+from dagster_project.core.dbt_parse import ensure_manifest
 from dagster_project.core.planning import dbt_source_files
 from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings, make_settings
 from dagster_project.tools.export import check_out_dir, export_warehouse

@@ -8,8 +8,6 @@ again.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,43 +89,3 @@ def capture_facts(models: list[DailyModel]) -> list[str]:
     (a fact documents its ``capture_id`` column in its ``_models.yml``).
     """
     return [model.relation for model in models if model.is_table and "capture_id" in model.columns]
-
-
-def ensure_manifest(
-    *,
-    dbt_executable: str,
-    project_dir: Path,
-    profiles_dir: Path,
-    target_path: Path,
-    source_files: list[Path],
-    env: Mapping[str, str],
-) -> Path:
-    """Run ``dbt parse`` only when the manifest is missing, damaged or older than the sources.
-
-    dbt runs in a child process with ``env``; this process's ``os.environ`` is left as it is.
-
-    Returns:
-        The manifest's path.
-    """
-    manifest = target_path / "manifest.json"
-    newest = max(path.stat().st_mtime for path in source_files)
-    if manifest.exists() and manifest.stat().st_mtime >= newest and _loads(manifest):
-        return manifest
-    command = [dbt_executable, "parse", "--quiet", "--project-dir", str(project_dir)]
-    command += ["--profiles-dir", str(profiles_dir), "--target-path", str(target_path)]
-    done = subprocess.run(
-        command, env={**os.environ, **env}, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        output = (done.stdout + done.stderr).strip()[-3000:]
-        raise ConfigError(f"dbt parse of {project_dir} failed (exit {done.returncode}):\n{output}")
-    return manifest
-
-
-def _loads(path: Path) -> bool:
-    """False for a manifest cut short or damaged (a killed ``dbt parse``, a full disk)."""
-    try:
-        json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return False
-    return True

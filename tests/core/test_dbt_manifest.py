@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
@@ -13,12 +11,9 @@ from dagster_project.core.dbt_manifest import (
     capture_facts,
     daily_facts,
     daily_models,
-    ensure_manifest,
     read_manifest,
 )
 from dagster_project.core.errors import ConfigError
-from dagster_project.core.planning import dbt_source_files
-from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, make_settings
 
 
 def node(
@@ -65,28 +60,3 @@ def test_a_damaged_manifest_is_a_clear_error(tmp_path: Path) -> None:
     broken.write_text("[]", encoding="utf-8")
     with pytest.raises(ConfigError, match="not a JSON object"):
         read_manifest(broken)
-
-
-def test_the_real_project_parses_once_and_names_its_daily_facts(tmp_path: Path) -> None:
-    """A real ``dbt parse``; a second call with nothing changed does not parse again."""
-    settings = make_settings(warehouse=tmp_path / "market.duckdb")
-    arguments = {
-        "dbt_executable": DBT_EXECUTABLE,
-        "project_dir": DBT_PROJECT_DIR,
-        "profiles_dir": DBT_PROJECT_DIR,
-        "target_path": tmp_path / "target",
-        "source_files": dbt_source_files(DBT_PROJECT_DIR),
-        "env": settings.as_env(),
-    }
-    manifest = ensure_manifest(**arguments)
-    parsed_at = manifest.stat().st_mtime_ns
-    assert ensure_manifest(**arguments) == manifest
-    assert manifest.stat().st_mtime_ns == parsed_at
-    facts = {model.name for model in daily_facts(read_manifest(manifest))}
-    assert {"fct_daily_movers", "fct_sector_daily", "fct_index_changes"} <= facts
-    assert not any(name.startswith(("latest_", "bi_")) for name in facts)
-    # A damaged file is parsed again.
-    manifest.write_text("{", encoding="utf-8")
-    os.utime(manifest, ns=(parsed_at, parsed_at))
-    ensure_manifest(**arguments)
-    assert json.loads(manifest.read_bytes())["nodes"]

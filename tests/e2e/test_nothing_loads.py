@@ -44,6 +44,8 @@ MARTS = (
 FACTS = tuple(name for name in MARTS if name != "dim_symbol")
 #: Names without a date in them, so nothing but the page could date these captures.
 UNDATED = ("capture-a.txt", "capture-b.txt", "capture-c.txt", "capture-d.txt", "capture-e.txt")
+#: Not a capture at all: rejected with its own reason beside the undated ones.
+JUNK = "notes.txt"
 
 
 def rows(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
@@ -125,35 +127,6 @@ def test_an_empty_raw_dir_publishes_empty_marts(tmp_path: Path) -> None:
     assert not (warehouse.parent / "reports").exists()
 
 
-def test_a_junk_text_file_is_rejected_with_its_reason(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    write(raw / "notes.txt", "shopping list: milk, eggs\n", captured_at=dt.datetime.now(PKT))
-    warehouse = tmp_path / "wh" / "market.duckdb"
-    done = build(raw, warehouse)
-    assert done.returncode == 0, done.stderr[-3000:]
-    summary = closing_block(done)
-    assert "captures: 0 loaded, 1 rejected (1 " in summary
-    assert REJECTED_CAPTURES_QUERY in summary
-    assert NO_MARKET_DATE in summary
-    assert "is empty" not in summary
-    assert "Traceback" not in done.stderr
-    assert_empty_marts(warehouse)
-    [(path, status, reason)] = rows(
-        warehouse, "select source_path, status, reason from audit.captures"
-    )
-    assert (path, status) == ("notes.txt", "rejected")
-    assert isinstance(reason, str) and f'1 "{reason[:20]}' in summary
-
-    market = MarketResource(
-        raw_dir=str(raw), warehouse=str(warehouse), state_dir=str(warehouse.parent / ".state")
-    )
-    result = market_report(dg.build_asset_context(), market=market)
-    assert isinstance(result, dg.MaterializeResult)
-    metadata = result.metadata or {}
-    assert NO_MARKET_DATE in str(metadata["note"])
-    assert "1 rejected" in str(metadata["captures"])
-
-
 def test_a_missing_raw_dir_is_a_one_line_error(tmp_path: Path) -> None:
     missing = tmp_path / "no such dir"
     warehouse = tmp_path / "wh" / "market.duckdb"
@@ -183,6 +156,7 @@ def undated(tmp_path_factory: pytest.TempPathFactory) -> FirstBuild:
     for position, name in enumerate(UNDATED):
         at = dt.datetime(2024, 10, 18, 11 + position, tzinfo=PKT)
         write(raw / name, undated_strip(position), captured_at=at)
+    write(raw / JUNK, "shopping list: milk, eggs\n", captured_at=dt.datetime.now(PKT))
     warehouse = root / "wh" / "market.duckdb"
     done = build(raw, warehouse)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -191,17 +165,34 @@ def undated(tmp_path_factory: pytest.TempPathFactory) -> FirstBuild:
     return FirstBuild(raw, warehouse, done, audit, columns(warehouse))
 
 
-def test_undated_captures_are_rejected_and_the_reasons_summarised(undated: FirstBuild) -> None:
-    assert [row[0] for row in undated.audit] == list(UNDATED)
+def test_undated_captures_and_a_junk_file_are_rejected_and_the_reasons_summarised(
+    undated: FirstBuild,
+) -> None:
+    assert [row[0] for row in undated.audit] == sorted([*UNDATED, JUNK])
     for path, status, reason in undated.audit:
         assert status == "rejected", path
         assert isinstance(reason, str) and reason.strip(), path
     summary = closing_block(undated.done)
-    assert "captures: 0 loaded, 5 rejected (" in summary
+    assert "captures: 0 loaded, 6 rejected (5 " in summary
     assert REJECTED_CAPTURES_QUERY in summary
     assert "date them: rename each with its date" in summary
     assert NO_MARKET_DATE in summary
+    assert "is empty" not in summary
     assert "Traceback" not in undated.done.stderr
+    # The junk file's own reason is quoted with its count.
+    [junk_reason] = [reason for path, _, reason in undated.audit if path == JUNK]
+    assert isinstance(junk_reason, str) and f'1 "{junk_reason[:20]}' in summary
+
+    market = MarketResource(
+        raw_dir=str(undated.raw),
+        warehouse=str(undated.warehouse),
+        state_dir=str(undated.warehouse.parent / ".state"),
+    )
+    result = market_report(dg.build_asset_context(), market=market)
+    assert isinstance(result, dg.MaterializeResult)
+    metadata = result.metadata or {}
+    assert NO_MARKET_DATE in str(metadata["note"])
+    assert "6 rejected" in str(metadata["captures"])
 
 
 def test_the_facts_are_planned_from_scratch_only_when_missing(undated: FirstBuild) -> None:
@@ -251,7 +242,7 @@ def test_a_later_good_capture_converges_to_the_normal_warehouse(undated: FirstBu
     done = build(undated.raw, undated.warehouse)
     assert done.returncode == 0, done.stderr[-3000:]
     summary = closing_block(done)
-    assert "captures: 1 loaded, 5 rejected (" in summary
+    assert "captures: 1 loaded, 6 rejected (" in summary
     assert "market dates: 1 (2024-10-18 … 2024-10-18), 30 daily quotes" in summary
     assert NO_MARKET_DATE not in summary
     assert rows(
@@ -267,7 +258,7 @@ def test_a_later_good_capture_converges_to_the_normal_warehouse(undated: FirstBu
         undated.warehouse,
         "select source_path from audit.captures where status = 'rejected' order by 1",
     )
-    assert [row[0] for row in rejected] == list(UNDATED)
+    assert [row[0] for row in rejected] == sorted([*UNDATED, JUNK])
     assert columns(undated.warehouse) == undated.columns
     summarised = run_cli("summary", "--warehouse", str(undated.warehouse))
     assert summarised.returncode == 0, summarised.stderr[-2000:]

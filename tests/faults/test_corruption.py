@@ -10,7 +10,6 @@ import duckdb
 import polars as pl
 import pytest
 
-from dagster_project.core.build_stamp import BUILD_STAMP
 from dagster_project.core.errors import WarehouseError
 from dagster_project.core.warehouse import (
     database_problem,
@@ -120,7 +119,11 @@ def test_live_publishing_files_are_left_alone(tmp_path: Path) -> None:
 
 @pytest.mark.e2e
 def test_a_build_over_damaged_state_rebuilds_from_raw(reference: Reference, tmp_path: Path) -> None:
-    """Work DB, warehouse and dbt's parse cache damaged at once: the next build starts over."""
+    """Every piece of state damaged at once, as disks and kills damage files: the working
+    database, the published warehouse, dbt's parse cache and its manifest (cut short: a build
+    killed while dbt wrote it must not break every later build), Dagster's run history and a
+    lake file (the lake is derived from raw/: a damaged partition file is dropped and parsed
+    again). The next build starts over from raw/ and equals an undamaged one."""
     wh_dir = tmp_path / "wh"
     shutil.copytree(reference.warehouse.parent, wh_dir, symlinks=True)
     warehouse = wh_dir / "market.duckdb"
@@ -128,50 +131,19 @@ def test_a_build_over_damaged_state_rebuilds_from_raw(reference: Reference, tmp_
     (state / "work.duckdb").write_bytes(os.urandom(200_000))
     os.truncate(warehouse, 1000)
     (state / "dbt" / "target" / "partial_parse.msgpack").write_bytes(os.urandom(3000))
-    log = run_build(reference.raw, warehouse, log=tmp_path / "build.log")
-    assert "was unreadable" in log
-    assert snapshot(warehouse) == reference.rows
-    assert (state / "work.duckdb.corrupt").exists()
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("select count(*) from marts.latest_daily_movers").fetchall() == [(30,)]
-
-
-@pytest.mark.e2e
-def test_a_damaged_dbt_manifest_is_rebuilt(reference: Reference, tmp_path: Path) -> None:
-    """A manifest cut short (a build killed while dbt wrote it) must not break every later build."""
-    wh_dir = tmp_path / "wh"
-    shutil.copytree(reference.warehouse.parent, wh_dir, symlinks=True)
-    manifest = wh_dir / ".state" / "dbt" / "target" / "manifest.json"
+    manifest = state / "dbt" / "target" / "manifest.json"
     manifest.write_bytes(manifest.read_bytes()[:1000])
-    run_build(reference.raw, wh_dir / "market.duckdb", log=tmp_path / "build.log")
-    assert snapshot(wh_dir / "market.duckdb") == reference.rows
-
-
-@pytest.mark.e2e
-def test_damaged_dagster_run_storage_is_rebuilt(reference: Reference, tmp_path: Path) -> None:
-    """Dagster's run history is state too: damaged, it must not stop the build."""
-    wh_dir = tmp_path / "wh"
-    shutil.copytree(reference.warehouse.parent, wh_dir, symlinks=True)
-    (wh_dir / ".state" / "dagster_home" / "history" / "runs.db").write_bytes(os.urandom(5000))
-    run_build(reference.raw, wh_dir / "market.duckdb", log=tmp_path / "build.log")
-    assert snapshot(wh_dir / "market.duckdb") == reference.rows
-
-
-@pytest.mark.e2e
-def test_a_damaged_lake_file_is_removed_and_its_captures_parsed_again(
-    reference: Reference, tmp_path: Path
-) -> None:
-    """The lake is derived from raw/: a damaged partition file is dropped and re-parsed, and the
-    marts come out as before."""
-    wh_dir = tmp_path / "wh"
-    shutil.copytree(reference.warehouse.parent, wh_dir, symlinks=True)
-    lake = wh_dir / ".state" / "lake"
-    quotes = sorted((lake / "quotes").glob("capture_date=*/data.parquet"))
+    (state / "dagster_home" / "history" / "runs.db").write_bytes(os.urandom(5000))
+    quotes = sorted((state / "lake" / "quotes").glob("capture_date=*/data.parquet"))
     assert len(quotes) >= 2, "the hostile raw dir spans several capture dates"
     damaged = quotes[-1]
     os.truncate(damaged, damaged.stat().st_size // 2)
-    (wh_dir / ".state" / BUILD_STAMP).unlink()  # nothing new in raw/: force the build to run
-    log = run_build(reference.raw, wh_dir / "market.duckdb", log=tmp_path / "build.log")
+
+    log = run_build(reference.raw, warehouse, log=tmp_path / "build.log")
+    assert "was unreadable" in log
     assert "damaged lake file(s)" in log and damaged.parent.name in log
-    assert snapshot(wh_dir / "market.duckdb") == reference.rows
+    assert snapshot(warehouse) == reference.rows
+    assert (state / "work.duckdb.corrupt").exists()
     assert pl.read_parquet(damaged).height > 0, "the partition is written again"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from marts.latest_daily_movers").fetchall() == [(30,)]

@@ -58,18 +58,34 @@ def failed_build(raw: Path, warehouse: Path, log: Path, **env: str) -> list[str]
     return build.text().splitlines()
 
 
-def test_a_full_warehouse_disk(sample_build: Settings, tmp_path: Path) -> None:
+def test_a_full_state_disk_then_a_full_warehouse_disk(
+    sample_build: Settings, tmp_path: Path
+) -> None:
+    """Each disk full in turn (the state directory's, then the warehouse's), each said in one
+    line, then space freed and the next build works."""
     copied = copy_build(sample_build, tmp_path)
     raw = copied.raw_dir
-    with small_disk(tmp_path / "wh", 24) as disk:
+    with small_disk(tmp_path / "state", 256) as state, small_disk(tmp_path / "wh", 24) as disk:
+        shutil.copytree(copied.state_dir, state, dirs_exist_ok=True, symlinks=True)
         warehouse = disk / "market.duckdb"
         shutil.copy2(copied.warehouse, warehouse)
-        state = str(copied.state_dir)
         published = file_digest(warehouse)
         add_day(raw, 0)
-        filler = fill(disk)
 
-        lines = failed_build(raw, warehouse, tmp_path / "full.log", MARKET_STATE_DIR=state)
+        # The state directory's disk.
+        filler = fill(state)
+        lines = failed_build(raw, warehouse, tmp_path / "state.log", MARKET_STATE_DIR=str(state))
+        told = [line for line in lines if line.startswith("build failed")]
+        assert len(told) == 1, lines[-30:]
+        assert told[0].startswith(f"build failed: the disk of the state directory {state} ")
+        assert "the published warehouse is unchanged" in told[0]
+        assert not any("Traceback" in line for line in lines), "\n".join(lines[-40:])
+        assert file_digest(warehouse) == published
+        filler.unlink()
+
+        # The warehouse's disk: the build gets as far as publishing.
+        filler = fill(disk)
+        lines = failed_build(raw, warehouse, tmp_path / "wh.log", MARKET_STATE_DIR=str(state))
         told = [line for line in lines if line.startswith("build failed")]
         assert told == [
             f"build failed: the disk of the warehouse directory {disk} (mounted at {disk}, "
@@ -80,28 +96,6 @@ def test_a_full_warehouse_disk(sample_build: Settings, tmp_path: Path) -> None:
         assert file_digest(warehouse) == published
         assert sorted(path.name for path in disk.iterdir()) == ["filler", "market.duckdb"]
         assert not list(disk.glob(".market.duckdb.publishing-*"))  # neither the file nor its WAL
-
-        filler.unlink()
-        run_build(raw, warehouse, log=tmp_path / "freed.log", MARKET_STATE_DIR=state)
-        assert market_dates(warehouse) == 2
-
-
-def test_a_full_state_disk(sample_build: Settings, tmp_path: Path) -> None:
-    copied = copy_build(sample_build, tmp_path)
-    raw, warehouse = copied.raw_dir, copied.warehouse
-    with small_disk(tmp_path / "state", 256) as state:
-        shutil.copytree(copied.state_dir, state, dirs_exist_ok=True, symlinks=True)
-        published = file_digest(warehouse)
-        add_day(raw, 0)
-        filler = fill(state)
-
-        lines = failed_build(raw, warehouse, tmp_path / "full.log", MARKET_STATE_DIR=str(state))
-        told = [line for line in lines if line.startswith("build failed")]
-        assert len(told) == 1, lines[-30:]
-        assert told[0].startswith(f"build failed: the disk of the state directory {state} ")
-        assert "the published warehouse is unchanged" in told[0]
-        assert not any("Traceback" in line for line in lines), "\n".join(lines[-40:])
-        assert file_digest(warehouse) == published
 
         filler.unlink()
         run_build(raw, warehouse, log=tmp_path / "freed.log", MARKET_STATE_DIR=str(state))

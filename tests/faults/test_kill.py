@@ -1,11 +1,11 @@
-"""SIGKILL a build during landing, during dbt and during publish: nothing half-built is seen."""
+"""SIGKILL a build during landing, during dbt and during publish: nothing half-built is seen,
+and the next build stops what a killed one left running."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from dagster_project.core.processes import pid_is_alive
@@ -14,7 +14,6 @@ from tests.builds import copy_build
 from tests.faults.builds import (
     BIG_CAPTURE,
     Reference,
-    add_day,
     dbt_build_pids,
     dbt_building,
     file_digest,
@@ -36,6 +35,10 @@ def publishing_files(warehouse: Path) -> list[Path]:
 def test_killed_builds_leave_the_previous_warehouse(
     reference: Reference, sample_build: Settings, tmp_path: Path
 ) -> None:
+    """Killed during landing (the whole process group), during dbt (``kill -9`` of the build
+    alone: its dbt child lives on) and during publish; the next build stops what the killed one
+    left running instead of meeting it on the working database's lock, and the last equals an
+    uninterrupted build."""
     copied = copy_build(sample_build, tmp_path)  # the sample built: the warehouse to keep
     raw, warehouse = copied.raw_dir, copied.warehouse
     previous = file_digest(warehouse)
@@ -53,17 +56,21 @@ def test_killed_builds_leave_the_previous_warehouse(
     build.kill()
     assert file_digest(warehouse) == previous
 
-    # During dbt: a second after `dbt build` started, while it writes the working database.
+    # During dbt: a second after `dbt build` started, while it writes the working database,
+    # `kill -9` of the build alone, as a user would: its dbt child keeps running.
     build = start_build(raw, warehouse, log=tmp_path / "dbt.log")
     wait_for(lambda: dbt_building(build), timeout=180, what="dbt build to start", build=build)
     time.sleep(1.0)
-    assert dbt_building(build), "dbt finished within a second; kill point missed"
-    build.kill()
+    leftovers = dbt_build_pids(build)
+    assert leftovers, "dbt finished within a second; kill point missed"
+    build.kill_alone()
+    assert all(pid_is_alive(pid) for pid in leftovers)
+    # The next build, started at once, first stops the dbt the killed one left running.
+    build = start_build(raw, warehouse, log=tmp_path / "publish.log")
     assert file_digest(warehouse) == previous
     assert snapshot(warehouse) == previous_rows
 
     # During publish: as soon as the new file is being written beside the warehouse.
-    build = start_build(raw, warehouse, log=tmp_path / "publish.log")
     wait_for(
         lambda: bool(publishing_files(warehouse)),
         timeout=180,
@@ -71,6 +78,10 @@ def test_killed_builds_leave_the_previous_warehouse(
         build=build,
     )
     build.kill()
+    log = build.text()
+    assert "left running by a killed build" in log
+    assert not any(pid_is_alive(pid) for pid in leftovers)
+    assert "Conflicting lock" not in log
     if file_digest(warehouse) != previous:
         # The kill landed after the atomic rename: the new warehouse is then whole.
         assert snapshot(warehouse) == reference.rows
@@ -81,26 +92,3 @@ def test_killed_builds_leave_the_previous_warehouse(
     run_build(raw, warehouse, log=tmp_path / "last.log")
     assert snapshot(warehouse) == reference.rows
     assert publishing_files(warehouse) == []
-
-
-def test_the_next_build_stops_what_a_killed_build_left_running(
-    sample_build: Settings, tmp_path: Path
-) -> None:
-    """``kill -9`` of the build alone leaves its dbt child running; the next build, started at
-    once, stops it and succeeds instead of meeting it on the working database's lock."""
-    copied = copy_build(sample_build, tmp_path)
-    raw, warehouse = copied.raw_dir, copied.warehouse
-    add_day(raw, 0)
-    build = start_build(raw, warehouse, log=tmp_path / "killed.log")
-    wait_for(lambda: dbt_building(build), timeout=180, what="dbt build to start", build=build)
-    leftovers = dbt_build_pids(build)
-    build.kill_alone()
-    assert leftovers and all(pid_is_alive(pid) for pid in leftovers)
-
-    log = run_build(raw, warehouse, log=tmp_path / "next.log")
-    assert "left running by a killed build" in log
-    assert not any(pid_is_alive(pid) for pid in leftovers)
-    assert "Conflicting lock" not in log
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        dates = con.execute("select count(distinct market_date) from marts.fct_daily_movers")
-        assert dates.fetchall() == [(2,)]

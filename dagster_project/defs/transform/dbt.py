@@ -11,13 +11,15 @@ import datetime as dt
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from dagster_project.core import planning
-from dagster_project.core.dbt_manifest import daily_models, ensure_manifest, read_manifest
+from dagster_project.core.dbt_manifest import daily_models, read_manifest
+from dagster_project.core.dbt_parse import ensure_manifest
 from dagster_project.defs.deployment import DEPLOYMENT
 from dagster_project.defs.partitions import WORK_DB_POOL, market_date_partitions
 from dagster_project.defs.resources import MarketResource
@@ -79,14 +81,22 @@ dbt_project = DbtProject(
     profiles_dir=DBT_PROJECT_DIR,
     target_path=DEPLOYMENT.dbt_target_dir,
 )
-DBT_MANIFEST = ensure_manifest(
-    dbt_executable=DBT_EXECUTABLE,
-    project_dir=dbt_project.project_dir,
-    profiles_dir=dbt_project.profiles_dir,
-    target_path=dbt_project.target_path,
-    source_files=planning.dbt_source_files(dbt_project.project_dir),
-    env=DEPLOYMENT.as_env(),
-)
+
+
+def parsed_project(settings: Settings) -> Path:
+    """The manifest in ``settings``' dbt target dir, parsed (or copied from the shared parse of
+    the same project: ``core/dbt_parse.py``) when it is missing or stale."""
+    return ensure_manifest(
+        dbt_executable=DBT_EXECUTABLE,
+        project_dir=DBT_PROJECT_DIR,
+        profiles_dir=DBT_PROJECT_DIR,
+        target_path=settings.dbt_target_dir,
+        source_files=planning.dbt_source_files(DBT_PROJECT_DIR),
+        env=settings.as_env(),
+    )
+
+
+DBT_MANIFEST = parsed_project(DEPLOYMENT)
 # The daily models (tag ``daily``): the partitioned asset, the planner and the metadata read them.
 DAILY_MODELS = daily_models(read_manifest(DBT_MANIFEST))
 FACTS = {f"{model.schema}__{model.name}": model.name for model in DAILY_MODELS if model.is_table}
