@@ -60,8 +60,14 @@ def capture_steps(files: list[Path], builds: int, *, seed: int = _SEED) -> list[
     return [head] + [rest[a:b] for a, b in itertools.pairwise(bounds)]
 
 
-def snapshot(warehouse: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every table and view of the published warehouse's ``marts``, ``bi`` and ``audit``, sorted."""
+Snapshot = dict[str, list[tuple[object, ...]]]
+"""Rows by relation (``schema.name``)."""
+
+
+def snapshot(warehouse: Path) -> Snapshot:
+    """Every table and view of the published warehouse's ``marts``, ``bi`` and ``audit``, each
+    relation's rows sorted (``order by all``), read-only. The tests compare warehouses with it
+    too (``tests.builds.snapshot``)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         names = con.execute(
@@ -78,9 +84,7 @@ def snapshot(warehouse: Path) -> dict[str, list[tuple[object, ...]]]:
         con.close()
 
 
-def differences(
-    built: dict[str, list[tuple[object, ...]]], clean: dict[str, list[tuple[object, ...]]]
-) -> list[str]:
+def differences(built: Snapshot, clean: Snapshot) -> list[str]:
     """One line per relation whose rows differ between two snapshots."""
     found = []
     for name in sorted(set(built) | set(clean)):
@@ -140,7 +144,7 @@ def run_soak(
     raw, warehouse = work / "raw", work / "warehouse" / "market.duckdb"
     raw.mkdir(parents=True)
     result = SoakResult()
-    built: list[tuple[int, dict[str, list[tuple[object, ...]]], Path | None]] = []
+    built: list[tuple[int, Snapshot, Path | None]] = []
     with busy_machine(busy):
         for number, step in enumerate(capture_steps(files, builds), start=1):
             for path in step:

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pytest
 from filelock import FileLock
 
+from bench.soak import Snapshot
+from bench.soak import snapshot as every_relation
 from dagster_project.cli.runs import run_build
 from dagster_project.settings import Settings, export_settings, make_settings
 from dagster_project.tools.synth.captures import write_captures
@@ -23,6 +26,20 @@ from tests.captures import SAMPLE
 from tests.support import run_cli
 
 Build = Callable[..., Settings]
+#: Relations every built warehouse holds, whatever it loaded.
+ALWAYS_PUBLISHED = frozenset(
+    {"marts.fct_daily_movers", "marts.latest_daily_movers", "audit.captures"}
+)
+
+
+def snapshot(warehouse: Path) -> Snapshot:
+    """Every relation of a published warehouse (``marts``, ``bi``, ``audit``), rows sorted: the
+    one way the tests compare two warehouses (the soak's, ``bench/soak.py``), failing when the
+    file lacks the relations every build publishes (so that two missing never compare equal)."""
+    rows = every_relation(warehouse)
+    missing = ALWAYS_PUBLISHED - set(rows)
+    assert not missing, f"{warehouse} lacks {sorted(missing)}"
+    return rows
 
 
 def materialize_all(raw_dir: Path, root: Path, *, expect_success: bool = True) -> Settings:
@@ -76,6 +93,12 @@ def synthetic_raw(raw: Path) -> Path:
     (raw / "hand").mkdir()
     shutil.copy2(SAMPLE, raw / "hand" / "page.txt")
     return raw
+
+
+def run_dir(factory: pytest.TempPathFactory) -> Path:
+    """The temporary directory of this test run, shared by pytest-xdist workers if any."""
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 def made_once(base: Path, name: str, make: Callable[[Path], object]) -> Path:

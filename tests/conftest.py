@@ -34,38 +34,32 @@ os.environ["XDG_CACHE_HOME"] = str(
 )
 
 
-def _run_dir(factory: pytest.TempPathFactory) -> Path:
-    """The temporary directory of this test run, shared by pytest-xdist workers if any."""
-    base = factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The shipped sample built once for the run by ``market-snapshots build``: read it; a test
     that changes a build works on ``tests.builds.copy_build`` of it."""
-    from tests.builds import cli_sample_build, made_once, sample_settings  # after the env above
+    from tests.builds import cli_sample_build, made_once, run_dir, sample_settings
 
-    return sample_settings(made_once(_run_dir(tmp_path_factory), "sample", cli_sample_build))
+    return sample_settings(made_once(run_dir(tmp_path_factory), "sample", cli_sample_build))
 
 
 @pytest.fixture(scope="session")
 def synthetic_build(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The synthetic corpus (``tests.builds.synthetic_raw``) built once for the run, in process
     as ``make build`` runs it: read it; a test that changes it works on a copy."""
-    from tests.builds import made_once, synthetic_build, synthetic_settings
+    from tests.builds import made_once, run_dir, synthetic_build, synthetic_settings
 
-    root = made_once(_run_dir(tmp_path_factory), "synthetic", synthetic_build)
+    root = made_once(run_dir(tmp_path_factory), "synthetic", synthetic_build)
     return synthetic_settings(root)
 
 
 @pytest.fixture(scope="session")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
     """The hostile raw dir built once for the run (the fault and the BI tests read it)."""
-    from tests.builds import made_once
+    from tests.builds import made_once, run_dir
     from tests.faults.builds import make_reference, read_reference
 
-    return read_reference(made_once(_run_dir(tmp_path_factory), "reference", make_reference))
+    return read_reference(made_once(run_dir(tmp_path_factory), "reference", make_reference))
 
 
 # Hypothesis: `dev` (the default, `make test-fast`) runs a tenth of the examples `ci` (`make

@@ -147,6 +147,8 @@ class FirstBuild:
     done: subprocess.CompletedProcess[str]
     audit: list[tuple[object, ...]]
     columns: list[tuple[object, ...]]
+    report: dict[str, object]
+    """The report asset's metadata on this warehouse (``market_report`` in process)."""
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +164,13 @@ def undated(tmp_path_factory: pytest.TempPathFactory) -> FirstBuild:
     assert done.returncode == 0, done.stderr[-3000:]
     assert_empty_marts(warehouse)
     audit = rows(warehouse, "select source_path, status, reason from audit.captures order by 1")
-    return FirstBuild(raw, warehouse, done, audit, columns(warehouse))
+    market = MarketResource(
+        raw_dir=str(raw), warehouse=str(warehouse), state_dir=str(warehouse.parent / ".state")
+    )
+    result = market_report(dg.build_asset_context(), market=market)
+    assert isinstance(result, dg.MaterializeResult)
+    report = dict(result.metadata or {})
+    return FirstBuild(raw, warehouse, done, audit, columns(warehouse), report)
 
 
 def test_undated_captures_and_a_junk_file_are_rejected_and_the_reasons_summarised(
@@ -182,17 +190,8 @@ def test_undated_captures_and_a_junk_file_are_rejected_and_the_reasons_summarise
     # The junk file's own reason is quoted with its count.
     [junk_reason] = [reason for path, _, reason in undated.audit if path == JUNK]
     assert isinstance(junk_reason, str) and f'1 "{junk_reason[:20]}' in summary
-
-    market = MarketResource(
-        raw_dir=str(undated.raw),
-        warehouse=str(undated.warehouse),
-        state_dir=str(undated.warehouse.parent / ".state"),
-    )
-    result = market_report(dg.build_asset_context(), market=market)
-    assert isinstance(result, dg.MaterializeResult)
-    metadata = result.metadata or {}
-    assert NO_MARKET_DATE in str(metadata["note"])
-    assert "6 rejected" in str(metadata["captures"])
+    assert NO_MARKET_DATE in str(undated.report["note"])
+    assert "6 rejected" in str(undated.report["captures"])
 
 
 def test_the_facts_are_planned_from_scratch_only_when_missing(undated: FirstBuild) -> None:

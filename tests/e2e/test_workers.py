@@ -6,25 +6,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from dagster_project.settings import Settings
+from tests.builds import snapshot
 from tests.support import run_cli
 
 _WORKER = re.compile(
     r" - (\d+) - normalised_captures\.normalise_batch\[(\w+)\] - STEP_WORKER_STARTED"
 )
-
-
-def _tables(warehouse: Path) -> dict[str, list[tuple[object, ...]]]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        names = con.sql(
-            "select table_schema || '.' || table_name from information_schema.tables order by 1"
-        ).fetchall()
-        return {
-            name: sorted(con.sql(f"select * from {name}").fetchall(), key=repr) for (name,) in names
-        }
 
 
 def _lake(lake: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -56,8 +46,8 @@ def test_two_workers_normalise_batches_in_parallel_processes_and_build_the_same(
     assert len(set(workers.values())) == 2, "each batch ran in a process of its own"
     assert "in 2 batch(es), 1 dated by their page (stored last)" in log
 
-    two_tables = _tables(tmp_path / "two" / "market.duckdb")
-    assert two_tables == _tables(one.warehouse)
+    two_tables = snapshot(tmp_path / "two" / "market.duckdb")
+    assert two_tables == snapshot(one.warehouse)
     assert len(two_tables) > 10
     two_lake = _lake(tmp_path / "two" / ".state" / "lake")
     assert two_lake == _lake(one.lake)

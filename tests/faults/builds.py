@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-
 from dagster_project.core.market_time import PKT
 from dagster_project.settings import PROJECT_ROOT
+from tests.builds import Snapshot, snapshot
 from tests.captures import SAMPLE, index_line, page, sample_ticker_lines, stock_line, write
 from tests.support import CLI, user_env
 
@@ -41,7 +40,6 @@ MARTS = (
     "bridge_headline_symbol",
 )
 LATEST = ("latest_daily_movers", "latest_sector_daily", "latest_index_changes")
-AUDIT = ("captures", "rejected_lines")
 HOSTILE_NAME = "day two 'quoted' \"double\" ünïcode اردو.txt"
 BIG_CAPTURE = "huge/over the cap.txt"
 BIG_CAPTURE_BYTES = 1 << 30  # sparse: costs no disk, and reading it would cost 1 GiB of memory
@@ -199,22 +197,6 @@ def wait_for(
 
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-Snapshot = dict[str, list[tuple[object, ...]]]
-
-
-def snapshot(warehouse: Path) -> Snapshot:
-    """Every row of every mart, latest view and audit table, read-only."""
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        names = [f"marts.{name}" for name in (*MARTS, *LATEST)]
-        names += [f"audit.{name}" for name in AUDIT]
-        return {
-            name: con.execute(f"select * from {name} order by all").fetchall() for name in names
-        }
-    finally:
-        con.close()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from dagster_project.core.warehouse import (
     remove_stale_publishing_files,
     reset_work_db_if_corrupt,
 )
-from tests.faults.builds import Reference, run_build, snapshot
+from tests.builds import snapshot
+from tests.faults.builds import Reference, run_build
 
 
 def damaged_copies(source: Path, root: Path) -> dict[str, Path]:
@@ -123,7 +124,8 @@ def test_a_build_over_damaged_state_rebuilds_from_raw(reference: Reference, tmp_
     database, the published warehouse, dbt's parse cache and its manifest (cut short: a build
     killed while dbt wrote it must not break every later build), Dagster's run history and a
     lake file (the lake is derived from raw/: a damaged partition file is dropped and parsed
-    again). The next build starts over from raw/ and equals an undamaged one."""
+    again; over an intact working database: ``test_kill.py``). The next build starts over from
+    raw/ and equals an undamaged one."""
     wh_dir = tmp_path / "wh"
     shutil.copytree(reference.warehouse.parent, wh_dir, symlinks=True)
     warehouse = wh_dir / "market.duckdb"
