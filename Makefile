@@ -17,7 +17,7 @@ SYNC_EXTRAS ?=
 # module fixtures build once; the session's shared builds are made once for all workers).
 TEST_WORKERS ?= 2
 
-.PHONY: help env build test test-fast dev export bench bi-check lint format clean
+.PHONY: help env build test test-fast coverage dev export bench bi-check lint format clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -37,6 +37,12 @@ test: $(STAMP) ## Run the whole test suite (unit, dbt, Dagster end to end; docs/
 
 test-fast: $(STAMP) ## Run every test that needs no full build (the inner loop, ~1.5 min)
 	$(BIN)/pytest -m "not e2e" -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --hypothesis-profile=dev -q
+
+coverage: $(STAMP) ## make test under coverage.py, subprocesses included; prints the line coverage
+	rm -f .coverage .coverage.*
+	COVERAGE_FILE=$(CURDIR)/.coverage $(BIN)/coverage run -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --hypothesis-profile=ci -q $(COVERAGE_ARGS)
+	COVERAGE_FILE=$(CURDIR)/.coverage $(BIN)/coverage combine --quiet
+	COVERAGE_FILE=$(CURDIR)/.coverage $(BIN)/coverage report --sort=cover
 
 dev: $(STAMP) ## Open the Dagster UI on http://127.0.0.1:$${DAGSTER_PORT:-3000}
 	$(BIN)/market-snapshots dev
