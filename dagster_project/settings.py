@@ -1,6 +1,6 @@
 """Paths and environment variables, resolved in one place.
 
-Every path a build touches derives from three variables:
+Every path a build touches derives from these variables:
 
 - ``MARKET_RAW_DIR`` (default ``raw/``): captures are read from here, recursively; only the fetch
   asset writes here (new files under ``fetched/``), nothing is ever modified or deleted.

@@ -19,6 +19,7 @@ from dagster_project.cli.lock import build_lock
 from dagster_project.core.disk import disk_full_line, is_disk_full
 from dagster_project.core.errors import ConfigError
 from dagster_project.core.text import printable
+from dagster_project.defs.run_tags import NORMALISE_TAG
 from dagster_project.settings import (
     DBT_PROJECT_DIR,
     HOLIDAYS_SEED,
@@ -41,7 +42,7 @@ _DAGSTER_YAML = (
     # One writer at a time on the working DuckDB file: steps of concurrent runs queue.
     + "concurrency:\n  pools:\n    default_limit: 1\n"
     # One normalising run at a time: its batch steps write the lake outside the pools.
-    + "  runs:\n    tag_concurrency_limits:\n      - key: market/normalises\n        limit: 1\n"
+    + f"  runs:\n    tag_concurrency_limits:\n      - key: {NORMALISE_TAG}\n        limit: 1\n"
     # Runs whose process died are marked failed (and free their pool slots) by the daemon.
     + "run_monitoring:\n  enabled: true\n  poll_interval_seconds: 30\n"
     # Dagster's SQLite storage, writing each step's asset events in one transaction.

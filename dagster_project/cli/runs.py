@@ -17,9 +17,10 @@ import dagster as dg
 
 from dagster_project.core.errors import MarketSnapshotsError
 from dagster_project.definitions import defs, ingest_captures_job
-from dagster_project.defs.jobs import CLI_TAG, facts_run_config, plan_market_dates, range_tags
+from dagster_project.defs.jobs import facts_run_config, plan_market_dates, range_tags
 from dagster_project.defs.partitions import HISTORY_START, sessions_in
 from dagster_project.defs.resources import resources_run_config
+from dagster_project.defs.run_tags import CLI_TAG
 from dagster_project.defs.warehouse.assets import PUBLISHED_WAREHOUSE
 from dagster_project.settings import Settings
 

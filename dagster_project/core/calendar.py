@@ -68,7 +68,7 @@ def _write_sessions(path: Path, days: tuple[dt.date, ...]) -> None:
 def _xkar_sessions() -> tuple[dt.date, ...]:
     """The XKAR sessions from 2000, read from the day's cache file when one exists.
 
-    Building them imports ``exchange-calendars`` and pandas (about 2 s); every build process
+    Building them imports ``exchange-calendars`` and pandas (seconds); every build process
     needs them (the partitions, the landing, the normaliser), so they are built once a day.
     """
     cache = _sessions_cache()

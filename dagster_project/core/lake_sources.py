@@ -6,8 +6,8 @@ files, with the ``capture_date`` of their partition as a last column. Each sync 
 it loaded last (``normalised._lake_files``), and reloads only the partitions that changed or
 appeared, dropping those that disappeared, in one transaction. So a new day reads one partition,
 whoever wrote it (this pipeline, a Spark job, a copy from object storage), and every model and
-test reads DuckDB tables instead of thousands of small files (a scan of every partition of ten
-years costs 0.4-1.9 s a table, against milliseconds for the table).
+test reads DuckDB tables instead of thousands of small files (``docs/performance.md`` has what a
+scan of every partition costs against the table).
 """
 
 from __future__ import annotations

@@ -119,3 +119,22 @@ def latest_market_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     rows = con.execute("select max(market_date) from marts.fct_daily_movers").fetchall()
     value: dt.date | None = rows[0][0]
     return value
+
+
+def session_close(con: duckdb.DuckDBPyConnection, day: dt.date) -> dt.time | None:
+    """When the PSX session of ``day`` closes (Karachi time), from the ``psx_trading_hours`` seed
+    as ``int_captures_phased`` reads it: the row in force that day for its weekday, a Ramadan row
+    before a regular one. None when no row covers the day."""
+    rows = con.execute(
+        """
+        select close_at
+        from reference.psx_trading_hours
+        where $day >= effective_from
+            and (effective_to is null or $day <= effective_to)
+            and days in (case when isodow($day) = 5 then 'fri' else 'mon-thu' end, 'mon-fri')
+        order by case period when 'ramadan' then 0 else 1 end
+        limit 1
+        """,
+        {"day": day},
+    ).fetchall()
+    return dt.time.fromisoformat(rows[0][0]) if rows else None

@@ -95,37 +95,6 @@ def replace_table(
         raise
 
 
-def upsert_by_key(
-    con: duckdb.DuckDBPyConnection,
-    schema: str,
-    table: str,
-    frame: pl.DataFrame,
-    *,
-    key: str,
-    keys: Sequence[str],
-) -> None:
-    """Delete rows whose ``key`` is in ``keys``, then append ``frame``; create the table if new."""
-    target = f"{ident(schema)}.{ident(table)}"
-    con.execute("begin")
-    try:
-        con.execute(f"create schema if not exists {ident(schema)}")
-        con.register("incoming_frame", frame)
-        con.execute(f"create table if not exists {target} as select * from incoming_frame limit 0")
-        if keys:
-            con.register("incoming_keys", pl.DataFrame({key: list(keys)}))
-            con.execute(
-                f"delete from {target} where {ident(key)} in "
-                f"(select {ident(key)} from incoming_keys)"
-            )
-            con.unregister("incoming_keys")
-        con.execute(f"insert into {target} by name select * from incoming_frame")
-        con.unregister("incoming_frame")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-
-
 def _is_dbt_leftover(name: str) -> bool:
     """dbt's intermediate relations, left behind only when a dbt run was killed mid-swap."""
     return name.endswith(DBT_LEFTOVER_SUFFIXES)

@@ -22,7 +22,6 @@ AUDIT_CAPTURES = dg.AssetKey(["audit", "captures"])
 DAILY_MOVERS = dg.AssetKey(["marts", "fct_daily_movers"])
 INDEX_CHANGES = dg.AssetKey(["marts", "fct_index_changes"])
 MAX_REJECTED_RATE = 0.05
-SESSION_CLOSE = dt.time(16, 30)  # the latest close of the week (Friday); PKT
 
 
 T = TypeVar("T")
@@ -63,11 +62,15 @@ def rejected_line_rate(market: MarketResource) -> dg.AssetCheckResult:
 @dg.asset_check(asset=DAILY_MOVERS, pool=WORK_DB_POOL)
 def latest_market_date_is_fresh(market: MarketResource) -> dg.AssetCheckResult:
     """The latest market date in the warehouse is the latest PSX session (as of now in Karachi)."""
-    latest = _read(market, quality.latest_market_date)
     now = dt.datetime.now(PKT)
+    latest, close = _read(
+        market,
+        lambda con: (quality.latest_market_date(con), quality.session_close(con, now.date())),
+    )
     calendar = psx_calendar(HOLIDAYS_SEED)
     today = calendar.resolve(pl.Series([now.date()])).row(0, named=True)
-    closed = not today["is_session_day"] or now.time() >= SESSION_CLOSE
+    # Today's session counts once it has closed (the trading-hours seed; not before, if unknown).
+    closed = not today["is_session_day"] or (close is not None and now.time() >= close)
     expected: dt.date = today["session_date"] if closed else today["previous_session_date"]
     sessions = calendar.sessions_until(expected)
     behind = len(sessions) if latest is None else sum(1 for day in sessions if day > latest)

@@ -2,7 +2,8 @@
 
 Dagster records one materialisation per partition of a run. A ten-year rebuild of the daily facts
 is about 2,500 partitions of each fact, and the stock SQLite event log opens a new engine and
-commits two transactions for every one of those events (about 20 ms each: minutes per build).
+commits two transactions for every one of those events (``docs/performance.md``: minutes a
+build).
 Dagster batches such events when ``DAGSTER_EVENT_BATCH_SIZE`` is set, but its SQLite storage
 then stores them one by one all the same. :class:`BatchedSqliteEventLogStorage` writes a batch as
 one multi-row insert on the run's shard and one transaction on the index shard, with the same rows

@@ -17,6 +17,7 @@ from dagster_project.defs.landing.fetch import fetched_pages
 from dagster_project.defs.normalised.assets import normalised_captures
 from dagster_project.defs.partitions import check_in_history, empty_window, market_date_partitions
 from dagster_project.defs.reports.assets import market_report
+from dagster_project.defs.run_tags import NORMALISE_TAG
 from dagster_project.defs.transform.dbt import (
     DAILY_FACTS_OP,
     DAILY_MODELS,
@@ -33,11 +34,6 @@ from dagster_project.settings import (
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
-#: Runs launched by ``market-snapshots build`` carry this tag; the sensors leave them alone.
-CLI_TAG = "market/launched_by"
-#: Runs that normalise carry this tag; the instance runs one of them at a time (``cli/build.py``),
-#: because a run's normalise batches write lake partitions outside the work-DB pool.
-NORMALISE_TAG = "market/normalises"
 _NORMALISES = {NORMALISE_TAG: "lake"}
 
 INGEST_SELECTION = dg.AssetSelection.assets(capture_files, normalised_captures, market_dbt_models)

@@ -114,8 +114,9 @@ class MarketDbtCliResource(DbtCliResource):
     """dagster-dbt's CLI resource without two costs of each run that buy us nothing.
 
     Before every ``dbt build`` dagster-dbt (0.29) runs ``dbt --version`` in a subprocess (once
-    per resource, so once per run: about 2 s) and builds a dbt adapter inside the Dagster process
-    (importing dbt, loading the profile and the macros: 2–4 s). The adapter only serves
+    per resource, so once per run) and builds a dbt adapter inside the Dagster process (importing
+    dbt, loading the profile and the macros); ``docs/performance.md`` has what each costs. The
+    adapter only serves
     ``fetch_row_counts`` and ``fetch_column_metadata``, which we do not call (the daily facts'
     metadata comes from our own queries), and the dbt we run is the one installed beside us, so
     its version is read from the package metadata instead.

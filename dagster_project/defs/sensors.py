@@ -10,7 +10,6 @@ import dagster as dg
 
 from dagster_project.core.planning import raw_listing
 from dagster_project.defs.jobs import (
-    CLI_TAG,
     build_market_dates_job,
     daily_close_job,
     facts_run_config,
@@ -20,6 +19,7 @@ from dagster_project.defs.jobs import (
     range_tags,
 )
 from dagster_project.defs.resources import MarketResource
+from dagster_project.defs.run_tags import CLI_TAG
 from dagster_project.defs.schedules import automation_status
 
 

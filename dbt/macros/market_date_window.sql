@@ -6,7 +6,7 @@
 
     The environment is read only when dbt executes, never while it parses: dbt would otherwise
     note the variables and re-parse the models whenever the window moves (a changed `--vars`
-    makes dbt parse the whole project again, about 3 s a run).
+    makes dbt parse the whole project again at every run; docs/performance.md has the cost).
 #}
 {% macro market_date_window_bounds() -%}
     {%- set lower = var('min_market_date', market_date_window_env('MARKET_MIN_MARKET_DATE')) -%}

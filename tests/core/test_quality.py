@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -218,3 +219,31 @@ def test_the_breach_line_shows_the_close_as_the_page_prints_it(
     _limits_and_movers(con)
     lines = dict(quality.price_limit_breaches(con).select("symbol", "line").iter_rows())
     assert lines["DEF"].startswith("DEF 90.20 ")
+
+
+TRADING_HOURS_SEED = Path(__file__).parents[2] / "dbt" / "seeds" / "psx_trading_hours.csv"
+
+
+@pytest.mark.parametrize(
+    ("day", "close"),
+    [
+        (dt.date(2024, 10, 17), dt.time(15, 30)),  # a Thursday, regular hours
+        (dt.date(2024, 10, 18), dt.time(16, 30)),  # a Friday: the week's latest close
+        (dt.date(2025, 3, 12), dt.time(13, 30)),  # a Wednesday in Ramadan: its row wins
+        (dt.date(2025, 3, 14), dt.time(12, 30)),  # a Friday in Ramadan
+        (dt.date(2014, 12, 31), None),  # before the seed's first row
+    ],
+)
+def test_the_session_close_comes_from_the_trading_hours_seed(
+    con: duckdb.DuckDBPyConnection, day: dt.date, close: dt.time | None
+) -> None:
+    con.execute(
+        "create table reference.psx_trading_hours as select * from read_csv($path, "
+        "header = true, all_varchar = true)",
+        {"path": str(TRADING_HOURS_SEED)},
+    )
+    con.execute(
+        "alter table reference.psx_trading_hours alter effective_from type date; "
+        "alter table reference.psx_trading_hours alter effective_to type date"
+    )
+    assert quality.session_close(con, day) == close

@@ -12,22 +12,16 @@ from dagster_project.core.warehouse import (
     publish,
     read_table,
     replace_table,
-    upsert_by_key,
 )
 
 
-def test_upsert_replaces_rows_of_the_given_keys(tmp_path: Path) -> None:
+def test_a_table_is_read_back_and_a_missing_one_is_none(tmp_path: Path) -> None:
     with connect(tmp_path / "w.duckdb") as con:
         assert read_table(con, "s", "t") is None
-        upsert_by_key(
-            con, "s", "t", pl.DataFrame({"k": ["a", "b"], "v": [1, 2]}), key="k", keys=["a", "b"]
-        )
-        upsert_by_key(
-            con, "s", "t", pl.DataFrame({"k": ["b", "c"], "v": [20, 3]}), key="k", keys=["b", "c"]
-        )
+        replace_table(con, "s", "t", pl.DataFrame({"k": ["a", "b"], "v": [1, 2]}))
         table = read_table(con, "s", "t")
     assert table is not None
-    assert_frame_equal(table.sort("k"), pl.DataFrame({"k": ["a", "b", "c"], "v": [1, 20, 3]}))
+    assert_frame_equal(table.sort("k"), pl.DataFrame({"k": ["a", "b"], "v": [1, 2]}))
 
 
 def _work_db(path: Path) -> None:

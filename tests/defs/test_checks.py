@@ -41,6 +41,10 @@ create table marts.fct_index_changes (market_date date, index_code varchar,
 create table reference.psx_price_limits (effective_from date, effective_to date,
     limit_pct decimal(5, 2), min_rupees decimal(10, 2));
 insert into reference.psx_price_limits values ('2024-07-22', null, 10.00, 1.00);
+create table reference.psx_trading_hours (effective_from date, effective_to date, days varchar,
+    close_at varchar, period varchar);
+insert into reference.psx_trading_hours values ('2015-01-01', null, 'mon-thu', '15:30', 'regular'),
+    ('2015-01-01', null, 'fri', '16:30', 'regular');
 """
 GOOD = """
 insert into audit.captures values ('c-thu', 'thu.txt', 'loaded', 30, 4, 0),

@@ -134,8 +134,13 @@ def test_a_batch_of_other_events_is_stored_one_by_one(tmp_path: Path) -> None:
 
 
 def test_the_event_log_alone_opens_a_new_folder(tmp_path: Path) -> None:
-    storage = BatchedSqliteEventLogStorage(str(tmp_path / "new"))
-    storage.dispose()
+    folder = tmp_path / "new"
+    storage = BatchedSqliteEventLogStorage(str(folder))
+    try:
+        assert (folder / "index.db").is_file()
+        assert storage.get_logs_for_run("no-such-run") == []
+    finally:
+        storage.dispose()
 
 
 def test_a_build_home_batches_a_runs_events_and_stays_stock_readable(

@@ -31,7 +31,7 @@ DAILY_SELECTOR = "tag:daily"
 DAILY_FACTS_OP = "market_dbt_daily_facts"
 #: ``dbt build`` as the assets run it: dbt's unit tests check the SQL against fixed inputs, not the
 #: data, so they run once in ``make test`` (``tests/e2e/test_sample_build.py``) rather than in
-#: every build (17 of them: about 2.5 s a build); dagster-dbt reports none of them anyway.
+#: every build (their cost is in ``docs/performance.md``); dagster-dbt reports none of them.
 DBT_BUILD = ("build", "--exclude-resource-type", "unit_test")
 #: The environment variables that carry a run's window to dbt, by the dbt var they stand for.
 WINDOW_ENV = {
