@@ -49,6 +49,11 @@ class Split:
     batches: list[Batch]
     late: list[CaptureSource]
 
+    def steps(self) -> list[Batch]:
+        """The batches to run as steps: one empty batch when there is none (a graph's mapped
+        step must run once for the step after it to run)."""
+        return self.batches or [Batch(EMPTY_BATCH_KEY, [], pl.DataFrame(), None)]
+
 
 def first_file_dates(files: pl.DataFrame) -> pl.DataFrame:
     """``sha256`` -> the ``file_date`` of its first file (by ``captured_at``, then path)."""
