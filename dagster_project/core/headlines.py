@@ -13,20 +13,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from dagster_project.core import schemas
 from dagster_project.core.market_time import PSX_TIME_ZONE
-
-HEADLINES_SCHEMA = pl.Schema(
-    {
-        "sha256": pl.String(),
-        "position": pl.Int32(),
-        "headline_kind": pl.String(),
-        "headline": pl.String(),
-        "section": pl.String(),
-        "news_source": pl.String(),
-        "published_date": pl.Date(),
-        "published_at": pl.Datetime("us", "UTC"),
-    }
-)
 
 MAX_HEADLINE_CHARS = 200  # a title is one line; prose (a summary, a comment) is longer
 STORIES_END = "Read more stories"
@@ -184,7 +172,7 @@ def extract_headlines(texts: pl.DataFrame, lines: pl.DataFrame | None = None) ->
             converted to the lines a browser shows).
 
     Returns:
-        :data:`HEADLINES_SCHEMA` rows sorted by sha256, position: the article's title at
+        :data:`schemas.HEADLINES` rows sorted by sha256, position: the article's title at
         position 0 (``headline_kind`` ``article``, with its section, source and published
         date and time where the page shows them), the stories from 1 (``story``). A story
         repeating the title, or an earlier story, is left out.
@@ -196,7 +184,7 @@ def extract_headlines(texts: pl.DataFrame, lines: pl.DataFrame | None = None) ->
     return (
         found.sort("sha256", "position")
         .unique(["sha256", "headline"], keep="first", maintain_order=True)
-        .select(list(HEADLINES_SCHEMA))
+        .select(list(schemas.HEADLINES))
         .collect()
-        .cast(HEADLINES_SCHEMA)
+        .cast(schemas.HEADLINES)
     )

@@ -17,28 +17,12 @@ from pathlib import Path, PurePosixPath
 
 import polars as pl
 
+from dagster_project.core import schemas
 from dagster_project.core.calendar import PsxCalendar
 from dagster_project.core.dating import file_dating
 from dagster_project.core.fetch.sidecar import read_sidecar
 from dagster_project.core.market_time import UNIX_EPOCH
 from dagster_project.core.raw_dir import Skipped, is_capture_name, raw_files, unreadable_file
-
-CAPTURE_FILES_SCHEMA: dict[str, pl.DataType] = {
-    "source_path": pl.String(),
-    "sha256": pl.String(),
-    "byte_size": pl.Int64(),
-    "mtime_ns": pl.Int64(),
-    "file_modified_at": pl.Datetime("us", "UTC"),
-    "fetched_at": pl.Datetime("us", "UTC"),
-    "file_date": pl.Date(),
-    "file_dated_by": pl.String(),
-    "captured_at": pl.Datetime("us", "UTC"),
-    "captured_at_source": pl.String(),
-}
-# The capture files (and directories, ``…/``) under the raw dir that could not be read.
-SKIPPED_FILES_SCHEMA: dict[str, pl.DataType] = {"source_path": pl.String(), "reason": pl.String()}
-# What the calendar adds for ``file_date`` (see :func:`with_file_sessions`).
-FILE_SESSION_COLUMNS = ("file_session_date", "file_previous_session_date", "file_is_session_day")
 
 _CHUNK = 1 << 20
 
@@ -69,7 +53,7 @@ class Inventory:
     files: pl.DataFrame
     ignored: list[str]
     skipped: pl.DataFrame
-    """Capture files and directories that could not be read (``SKIPPED_FILES_SCHEMA``)."""
+    """Capture files and directories that could not be read (``schemas.SKIPPED_FILES``)."""
 
 
 def inventory(
@@ -78,7 +62,7 @@ def inventory(
     known: Mapping[str, KnownFile] | None = None,
     trust_file_times: bool = False,
 ) -> Inventory:
-    """One row per capture file under ``raw_dir`` (schema ``CAPTURE_FILES_SCHEMA``).
+    """One row per capture file under ``raw_dir`` (schema ``schemas.CAPTURE_FILES``).
 
     Capture files end in ``.txt``, ``.htm`` or ``.html``; other files are listed as ignored.
     ``source_path`` is relative to ``raw_dir`` in POSIX form. ``file_date`` and
@@ -102,10 +86,10 @@ def inventory(
         except OSError as exc:
             skipped.append(Skipped(relative, unreadable_file(exc)))
     ignored.extend(item.path for item in skipped if not _is_capture(item.path))
-    files = pl.DataFrame(rows, schema=CAPTURE_FILES_SCHEMA, orient="row").sort("source_path")
+    files = pl.DataFrame(rows, schema=schemas.CAPTURE_FILES, orient="row").sort("source_path")
     unread = pl.DataFrame(
         [(item.path, item.reason) for item in skipped if _is_capture(item.path)],
-        schema=SKIPPED_FILES_SCHEMA,
+        schema=schemas.SKIPPED_FILES,
         orient="row",
     ).sort("source_path")
     return Inventory(files=files, ignored=ignored, skipped=unread)
@@ -122,7 +106,7 @@ def _row(
     previous: KnownFile | None,
     trust_file_times: bool,
 ) -> tuple[object, ...]:
-    """The inventory row of one capture file (``CAPTURE_FILES_SCHEMA``); ``OSError`` when it
+    """The inventory row of one capture file (``schemas.CAPTURE_FILES``); ``OSError`` when it
     cannot be read."""
     stat = entry.stat()
     if previous and (previous.byte_size, previous.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
@@ -166,7 +150,7 @@ def known_files(previous: pl.DataFrame) -> dict[str, KnownFile]:
 
 
 def with_file_sessions(files: pl.DataFrame, calendar: PsxCalendar) -> pl.DataFrame:
-    """Add the PSX session of each file's ``file_date`` (:data:`FILE_SESSION_COLUMNS`)."""
+    """Add the PSX session of each file's ``file_date`` (:data:`schemas.FILE_SESSIONS`)."""
     sessions = calendar.resolve(files["file_date"]).rename(
         {
             "page_date": "file_date",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
+from dagster_project.core import schemas
 from dagster_project.core.calendar import PsxCalendar
 from dagster_project.core.capture import (
     DecodedCapture,
@@ -26,20 +27,6 @@ from dagster_project.core.errors import CaptureChangedError, CaptureError
 from dagster_project.core.headlines import extract_headlines
 from dagster_project.core.html_process import HTML_TIMEOUT, Converted, convert_in_background
 from dagster_project.core.ticker import TickerFrames, lines_frame, parse_lines, parse_texts
-
-CAPTURES_SCHEMA: dict[str, pl.DataType] = {
-    "sha256": pl.String(),
-    "capture_format": pl.String(),
-    "page_date": pl.Date(),
-    "session_date": pl.Date(),
-    "previous_session_date": pl.Date(),
-    "is_session_day": pl.Boolean(),
-    "reject_reason": pl.String(),
-    "line_count": pl.Int32(),
-    "quote_count": pl.Int32(),
-    "index_count": pl.Int32(),
-    "rejected_line_count": pl.Int32(),
-}
 
 
 @dataclass(frozen=True)
@@ -285,7 +272,7 @@ def _capture_rows(
             .when(pl.col("page_date").is_not_null() & pl.col("session_date").is_null())
             .then(pl.lit("page date outside the PSX calendar (before 2000-01-01)"))
         )
-        .select(list(CAPTURES_SCHEMA))
-        .cast(CAPTURES_SCHEMA)  # type: ignore[arg-type]
+        .select(list(schemas.CAPTURES))
+        .cast(schemas.CAPTURES)
         .sort("sha256")
     )

@@ -24,11 +24,12 @@ from dagster_project.core.errors import LakeError, WarehouseError
 from dagster_project.core.lake_batches import Batch, Split, capture_dates, split_pending
 from dagster_project.core.lake_sources import Synced, sync_lake
 from dagster_project.core.normalise import CaptureSource, NormalisedFrames, normalise_captures
+from dagster_project.core.schemas import LAKE_TABLES
 from dagster_project.core.warehouse import connect, read_table
 
 T = TypeVar("T")
 #: The lake's tables, by the name the working database mirrors them under (``normalised.<name>``).
-NORMALISED_TABLES = ("captures", "quotes", "index_levels", "rejected_lines", "headlines")
+NORMALISED_TABLES = tuple(LAKE_TABLES)
 #: The lake table whose partition file is written last: a capture counts as normalised once its
 #: row is in it (``core/lake.py``).
 MARKER = "captures"

@@ -10,9 +10,10 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from dagster_project.core import schemas
 from dagster_project.core.calendar import PsxCalendar, psx_calendar
 from dagster_project.core.capture import capture_lines, decode_capture, sha256_hex
-from dagster_project.core.headlines import HEADLINES_SCHEMA, extract_headlines
+from dagster_project.core.headlines import extract_headlines
 from dagster_project.core.normalise import CaptureSource, normalise_captures
 from dagster_project.core.ticker import lines_frame
 from dagster_project.settings import HOLIDAYS_SEED
@@ -49,7 +50,7 @@ def article(*, head: str, byline: str, stories: list[str] | None = None) -> str:
 
 def test_the_sample_page_gives_its_title_and_its_stories() -> None:
     frame = headlines_of(SAMPLE.read_text(encoding="utf-8"))
-    assert frame.schema == HEADLINES_SCHEMA
+    assert frame.schema == schemas.HEADLINES
     first = frame.row(0, named=True)
     assert first == {
         "sha256": "a" * 64,
@@ -124,9 +125,9 @@ def test_pages_without_recognisable_headlines_give_no_rows() -> None:
         lines_frame({"strip": lines}),
     )
     assert frame.height == 0
-    assert frame.schema == HEADLINES_SCHEMA
+    assert frame.schema == schemas.HEADLINES
     empty = extract_headlines(pl.DataFrame(schema={"sha256": pl.String, "text": pl.String}))
-    assert empty.schema == HEADLINES_SCHEMA and empty.height == 0
+    assert empty.schema == schemas.HEADLINES and empty.height == 0
 
 
 def test_bylines_print_line_sections_and_what_is_not_a_headline() -> None:

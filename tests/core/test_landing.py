@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from dagster_project.core import schemas
 from dagster_project.core.landing import (
-    CAPTURE_FILES_SCHEMA,
-    SKIPPED_FILES_SCHEMA,
     file_sha256,
     inventory,
     known_files,
@@ -187,6 +186,6 @@ def test_unreadable_files_and_directories_are_skipped_with_a_reason(
 def test_empty_raw_dir_gives_a_typed_empty_frame(tmp_path: Path) -> None:
     found = inventory(tmp_path)
     assert found.files.is_empty()
-    assert found.files.schema == CAPTURE_FILES_SCHEMA
-    assert found.skipped.schema == SKIPPED_FILES_SCHEMA
+    assert found.files.schema == schemas.CAPTURE_FILES
+    assert found.skipped.schema == schemas.SKIPPED_FILES
     assert found.skipped.is_empty()

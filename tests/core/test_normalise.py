@@ -4,11 +4,11 @@ from pathlib import Path
 import pytest
 from polars.testing import assert_frame_equal
 
-from dagster_project.core import normalise
+from dagster_project.core import normalise, schemas
 from dagster_project.core.calendar import PsxCalendar, psx_calendar
 from dagster_project.core.capture import sha256_hex
 from dagster_project.core.html_process import convert
-from dagster_project.core.normalise import CAPTURES_SCHEMA, CaptureSource, normalise_captures
+from dagster_project.core.normalise import CaptureSource, normalise_captures
 from dagster_project.settings import HOLIDAYS_SEED
 from tests.captures import SAMPLE, page, stock_line
 
@@ -36,7 +36,7 @@ def test_a_batch_of_captures(tmp_path: Path, calendar: PsxCalendar) -> None:
         source(tmp_path / "broken.txt", page(dt.date(2024, 10, 18), ["TRG 44.5"]).encode()),
     ]
     frames = normalise_captures(sources, calendar=calendar, max_bytes=1_000_000)
-    assert frames.captures.schema == CAPTURES_SCHEMA
+    assert frames.captures.schema == schemas.CAPTURES
     by_name = {
         src.path.name: row
         for src in sources

@@ -12,7 +12,6 @@ Where a ticker line becomes a row, in reading order:
 
 from dagster_project.core.ticker.grammar import GENERIC_REASON
 from dagster_project.core.ticker.parse import (
-    LINES_SCHEMA,
     TickerFrames,
     lines_frame,
     parse_lines,
@@ -21,7 +20,6 @@ from dagster_project.core.ticker.parse import (
 
 __all__ = [
     "GENERIC_REASON",
-    "LINES_SCHEMA",
     "TickerFrames",
     "lines_frame",
     "parse_lines",

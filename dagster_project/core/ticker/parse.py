@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from dagster_project.core import schemas
 from dagster_project.core.ticker.judge import CARRIED, KEY, ORDER, judge
 from dagster_project.core.ticker.repeats import split_repeats
 from dagster_project.core.ticker.strip import (
@@ -25,20 +26,12 @@ from dagster_project.core.ticker.strip import (
     strip_region,
 )
 
-LINES_SCHEMA = pl.Schema({"sha256": pl.String, "line_no": pl.Int32, "line": pl.String})
-
 
 @dataclass(frozen=True)
 class TickerFrames:
-    """Everything parsed from the ticker strips of a batch of captures.
-
-    Attributes:
-        quotes: sha256, line_no (i32), symbol, close_price, change, change_pct (Decimal(18, 2)).
-        index_levels: sha256, line_no (i32), index_code, level, change, change_pct (Decimal).
-        rejected_lines: sha256, line_no (i32), line, reason.
-        page_dates: sha256, page_date (Date), header_line_no (i32); one row per capture that
-            has a page-date header line.
-    """
+    """Everything parsed from the ticker strips of a batch of captures; each frame has its
+    schema of ``core/schemas.py`` (``QUOTES``, ``INDEX_LEVELS``, ``REJECTED_LINES``,
+    ``PAGE_DATES``: one row per capture that has a page-date header line)."""
 
     quotes: pl.DataFrame
     index_levels: pl.DataFrame
@@ -55,7 +48,7 @@ def lines_frame(split: dict[str, list[str]]) -> pl.DataFrame:
         for number, line in enumerate(lines, start=1)
         if line
     ]
-    return pl.DataFrame(rows, schema=LINES_SCHEMA, orient="row")
+    return pl.DataFrame(rows, schema=schemas.LINES, orient="row")
 
 
 def parse_texts(
@@ -173,12 +166,16 @@ def _frames(evaluated: pl.DataFrame, dates: pl.DataFrame) -> TickerFrames:
     stocks = parsed.filter(~pl.col("is_index"))
     indices = parsed.filter(pl.col("is_index"))
     return TickerFrames(
-        quotes=stocks.select(*KEY, "symbol", pl.col("value").alias("close_price"), *measures),
+        quotes=stocks.select(
+            *KEY, "symbol", pl.col("value").alias("close_price"), *measures
+        ).match_to_schema(schemas.QUOTES),
         index_levels=indices.select(
             *KEY, pl.col("symbol").alias("index_code"), pl.col("value").alias("level"), *measures
+        ).match_to_schema(schemas.INDEX_LEVELS),
+        rejected_lines=rejected.select(*KEY, "line", "reason").match_to_schema(
+            schemas.REJECTED_LINES
         ),
-        rejected_lines=rejected.select(*KEY, "line", "reason"),
-        page_dates=dates.select(
-            "sha256", pl.col("page_date").cast(pl.Date), pl.col("header_line_no").cast(pl.Int32)
-        ).sort("sha256"),
+        page_dates=dates.select("sha256", "page_date", "header_line_no")
+        .cast(schemas.PAGE_DATES)
+        .sort("sha256"),
     )
