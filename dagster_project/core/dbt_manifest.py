@@ -1,8 +1,8 @@
 """What the dbt project says about its models, read from dbt's manifest (JSON; dbt not imported).
 
-Which models are daily facts is dbt's to say (the ``daily`` tag in ``dbt_project.yml``); the
-planner, the Dagster metadata and the export read it from here rather than listing the models
-again.
+Which models are daily facts is dbt's to say (the ``daily`` tag: ``daily_fact_config()`` in each
+fact's file, ``dbt_project.yml`` for the views over them); the planner, the Dagster metadata and
+the export read it from here rather than listing the models again.
 """
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+{{ config(**daily_fact_config()) }}
+
 with
 
 index_levels as (

@@ -1,3 +1,5 @@
+{{ config(**daily_fact_config()) }}
+
 with
 
 movers as (

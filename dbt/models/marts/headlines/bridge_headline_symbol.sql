@@ -1,3 +1,5 @@
+{{ config(**daily_fact_config()) }}
+
 -- Which symbols and indices each headline names, precise before broad: a false link is worse
 -- than none. Words are runs of letters and digits ("KSE-100" is "KSE 100"), compared whole and
 -- case-sensitively. A headline names a symbol by

@@ -1,3 +1,5 @@
+{{ config(**daily_fact_config()) }}
+
 -- The headlines each capture's page showed: the loaded capture of every market date, and the
 -- other captures of its session whose time is known. Replays and rejected captures never.
 with

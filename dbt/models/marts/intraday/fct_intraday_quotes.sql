@@ -1,3 +1,5 @@
+{{ config(**daily_fact_config()) }}
+
 -- Every capture taken during a session, at its time: the market as the page showed it then.
 with
 
