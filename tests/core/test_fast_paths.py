@@ -25,9 +25,9 @@ from dagster_project.core.capture import (
 from dagster_project.core.errors import CaptureDecodeError
 from dagster_project.core.html import _walk_to_text, html_to_text
 from dagster_project.core.ticker import lines_frame, parse_lines, parse_texts
-from dagster_project.core.ticker.judge import CARRIED, by_rules, judge
+from dagster_project.core.ticker.judge import by_rules, judge
+from dagster_project.core.ticker.layout import CARRIED, ordered
 from dagster_project.core.ticker.rules import VALUE_NAMES
-from dagster_project.core.ticker.strip import ordered
 from tests.captures import SAMPLE, sample_ticker_lines
 from tests.strategies import examples, mutator
 

@@ -2,6 +2,7 @@
 
 Where a ticker line becomes a row, in reading order:
 
+- :mod:`.layout`: the columns every step carries, and the one integer that orders lines;
 - :mod:`.grammar`: the line described once (tokens, numbers, the stock and index shapes);
 - :mod:`.rules`: the rules derived from it, in the order they apply, each with its reason;
 - :mod:`.strip`: which lines are the strip (before the page date and the article);

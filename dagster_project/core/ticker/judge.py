@@ -13,13 +13,10 @@ import polars as pl
 from dagster_project.core.ticker.grammar import (
     ARROWS,
     NUMBERS,
-    NUMERIC_NEXT,
-    PHRASE,
-    STARTS_LIKE_TICKER,
     TOKENS,
     WELL_FORMED,
-    WORDS,
 )
+from dagster_project.core.ticker.layout import CARRIED
 from dagster_project.core.ticker.rules import (
     DECIMAL,
     VALUE_NAMES,
@@ -30,19 +27,9 @@ from dagster_project.core.ticker.rules import (
     possible,
     reason,
 )
+from dagster_project.core.ticker.strip import starts_like_ticker
 
-KEY = ["sha256", "line_no"]
-ORDER = "order"  # u64 sorting like KEY; see strip.ordered
-CARRIED = [*KEY, "line", ORDER]
 JUDGED = [*CARRIED, "symbol", "reason", "is_index", *VALUE_NAMES.values()]
-
-
-def starts_like_ticker() -> pl.Expr:
-    """A symbol, then a ticker phrase or a number not followed by words."""
-    line = pl.col("line")
-    return line.str.contains(STARTS_LIKE_TICKER) & (
-        line.str.contains(PHRASE) | (line.str.contains(NUMERIC_NEXT) & ~line.str.contains(WORDS))
-    )
 
 
 def tokenise(candidates: pl.LazyFrame) -> pl.LazyFrame:

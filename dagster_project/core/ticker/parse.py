@@ -13,14 +13,14 @@ from dataclasses import dataclass
 import polars as pl
 
 from dagster_project.core import schemas
-from dagster_project.core.ticker.judge import CARRIED, KEY, ORDER, judge
+from dagster_project.core.ticker.judge import judge
+from dagster_project.core.ticker.layout import CARRIED, KEY, ORDER, ordered
 from dagster_project.core.ticker.repeats import split_repeats
 from dagster_project.core.ticker.strip import (
     HEADER_IN_TEXT,
     before_prose,
     collapsed,
     exploded,
-    ordered,
     page_dates,
     prose_starts,
     strip_region,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dagster_project.core.ticker.judge import CARRIED, ORDER
+from dagster_project.core.ticker.layout import CARRIED, ORDER, capture_rank
 from dagster_project.core.ticker.rules import VALUE_NAMES
 
 _HASH_SEED = 20241018
@@ -16,15 +16,15 @@ def split_repeats(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     A page may print its strip twice: an identical repeat is one quote, a repeat with other
     values rejects every line of that symbol (the page contradicts itself). Both come back in
     ``order``; only symbols seen twice in a capture (rare) go through the window functions.
-    Repeats are found on one integer per row, the symbol's hash mixed with the capture's rank (the
-    high half of ``order``); a collision only sends a few more lines through the windows.
+    Repeats are found on one integer per row, the symbol's hash mixed with the capture's rank
+    (:func:`.layout.capture_rank`); a collision only sends a few more lines through the windows.
 
     Returns:
         The valid lines less the repeats, and the conflicting lines with their reason.
     """
     group = ["sha256", "symbol"]
     values = ["is_index", *VALUE_NAMES.values()]
-    key = pl.col("symbol").hash(_HASH_SEED) ^ (pl.col(ORDER) // 2**32)
+    key = pl.col("symbol").hash(_HASH_SEED) ^ capture_rank()
     repeated = parsed.select(key.is_duplicated()).to_series()
     firsts = [pl.col(name).first().over(group).alias(f"{name}_first") for name in values]
     # Each window is evaluated on its own: nested in one expression they cost ten times more.

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from dagster_project.core.ticker.grammar import PHRASE, STARTS_LIKE_TICKER
-from dagster_project.core.ticker.judge import CARRIED, ORDER, starts_like_ticker
+from dagster_project.core.ticker.grammar import NUMERIC_NEXT, PHRASE, STARTS_LIKE_TICKER, WORDS
+from dagster_project.core.ticker.layout import CARRIED, ordered
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -26,6 +26,15 @@ _WS = r"[\s\x1c-\x1f&&[^\n]]"
 HEADER_IN_TEXT = rf"(?m)^{_WS}*(?:{_MONTH_PATTERN}){_WS}+\d{{1,2}},{_WS}+\d{{4}}(?:{_WS}|$)"
 PROSE_CHARS = 100  # no ticker line comes near this; an article paragraph is longer
 PROSE_SPACES = 12
+
+
+def starts_like_ticker() -> pl.Expr:
+    """A candidate ticker line: a symbol, then a ticker phrase or a number not followed by
+    words."""
+    line = pl.col("line")
+    return line.str.contains(STARTS_LIKE_TICKER) & (
+        line.str.contains(PHRASE) | (line.str.contains(NUMERIC_NEXT) & ~line.str.contains(WORDS))
+    )
 
 
 def page_dates(lines: pl.LazyFrame) -> pl.DataFrame:
@@ -108,7 +117,7 @@ def strip_region(lines: pl.LazyFrame, dates: pl.LazyFrame) -> tuple[pl.LazyFrame
     """The lines before the page-date header and before any prose, and the headers kept.
 
     Args:
-        lines: :data:`.judge.CARRIED` columns of any number of captures.
+        lines: :data:`.layout.CARRIED` columns of any number of captures.
         dates: Their :func:`page_dates`.
 
     Returns:
@@ -124,17 +133,6 @@ def strip_region(lines: pl.LazyFrame, dates: pl.LazyFrame) -> tuple[pl.LazyFrame
         .filter(pl.col("header_line_no").is_null() | (pl.col("line_no") < pl.col("header_line_no")))
     )
     return strip.select(*CARRIED), kept.drop("prose_line_no").collect()
-
-
-def ordered(frame: pl.LazyFrame, capture_no: pl.Expr) -> pl.LazyFrame:
-    """Add ``order``: sorting on it (one integer) sorts by sha256, line_no.
-
-    Args:
-        frame: Has ``line_no`` (i32).
-        capture_no: The rank of the row's sha256 among all of them.
-    """
-    line = (pl.col("line_no").cast(pl.Int64) + 2**31).cast(pl.UInt64)
-    return frame.with_columns((capture_no.cast(pl.UInt64) * 2**32 + line).alias(ORDER))
 
 
 def collapsed(line: pl.Expr) -> pl.Expr:

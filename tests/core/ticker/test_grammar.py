@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 
 from dagster_project.core.ticker import grammar
-from dagster_project.core.ticker.judge import CARRIED, by_rules, judge
+from dagster_project.core.ticker.judge import by_rules, judge
+from dagster_project.core.ticker.layout import CARRIED, ordered
 from dagster_project.core.ticker.parse import lines_frame
-from dagster_project.core.ticker.strip import ordered
 
 WELL_FORMED = re.compile(grammar.WELL_FORMED)
 TOKENS = re.compile(grammar.TOKENS)

@@ -14,8 +14,8 @@ from polars.testing import assert_frame_equal
 
 from dagster_project.core.reference import read_index_codes
 from dagster_project.core.ticker import TickerFrames, lines_frame, parse_lines, parse_texts
-from dagster_project.core.ticker.judge import CARRIED, by_rules, judge
-from dagster_project.core.ticker.strip import ordered
+from dagster_project.core.ticker.judge import by_rules, judge
+from dagster_project.core.ticker.layout import CARRIED, ordered
 from dagster_project.settings import INDEX_CODES_SEED
 from tests.core.ticker.frames import rejected
 
