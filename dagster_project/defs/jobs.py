@@ -15,7 +15,7 @@ from dagster_project.core import planning
 from dagster_project.defs.landing.assets import capture_files
 from dagster_project.defs.landing.fetch import fetched_pages
 from dagster_project.defs.normalised.assets import normalised_captures
-from dagster_project.defs.partitions import check_in_history, empty_window, market_date_partitions
+from dagster_project.defs.partitions import check_in_history, empty_window
 from dagster_project.defs.reports.assets import market_report
 from dagster_project.defs.run_tags import NORMALISE_TAG
 from dagster_project.defs.transform.dbt import (
@@ -50,7 +50,6 @@ ingest_captures_job = dg.define_asset_job(
 build_market_dates_job = dg.define_asset_job(
     "build_market_dates",
     selection=DAILY_SELECTION,
-    partitions_def=market_date_partitions,
     description="Rebuild the daily facts of the selected market dates and publish the warehouse.",
 )
 fetch_pages_job = dg.define_asset_job(
@@ -63,7 +62,6 @@ daily_close_job = dg.define_asset_job(
     "daily_close",
     tags=_NORMALISES,
     selection=FETCH_SELECTION | INGEST_SELECTION | DAILY_SELECTION,
-    partitions_def=market_date_partitions,
     description="After the close: fetch today's pages, ingest, build today's facts, publish.",
 )
 publish_job = dg.define_asset_job(
