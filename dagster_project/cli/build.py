@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from dagster_project.cli.runs import BuildOutcome
     from dagster_project.core.build_stamp import BuildInputs
 
-#: Asset events written per transaction (see ``defs/instance_storage.py``).
+#: Asset events written per transaction (see ``defs/dagster_private.py``).
 _EVENT_BATCH_SIZE = "5000"
 _MANAGED = "# Written by market-snapshots; remove this line to keep your own edits.\n"
 _DAGSTER_YAML = (
@@ -46,7 +46,7 @@ _DAGSTER_YAML = (
     # Runs whose process died are marked failed (and free their pool slots) by the daemon.
     + "run_monitoring:\n  enabled: true\n  poll_interval_seconds: 30\n"
     # Dagster's SQLite storage, writing each step's asset events in one transaction.
-    + "storage:\n  custom:\n    module: dagster_project.defs.instance_storage\n"
+    + "storage:\n  custom:\n    module: dagster_project.defs.dagster_private\n"
     + "    class: BatchedSqliteStorage\n    config:\n      base_dir:\n        env: DAGSTER_HOME\n"
 )
 

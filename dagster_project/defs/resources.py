@@ -3,8 +3,8 @@
 - ``market``: the raw dir, the published warehouse, the state dir (with the working DuckDB
   file) and the lake, as :class:`MarketResource`;
 - ``fetch``: the pages to fetch and how patiently (:class:`FetchResource`);
-- ``dbt``: dagster-dbt's CLI resource over ``dbt/`` (:class:`MarketDbtCliResource`: without the
-  two start-up costs we do not use).
+- ``dbt``: dagster-dbt's CLI resource over ``dbt/`` (:class:`MarketDbtCliResource`, in
+  ``defs/dagster_private.py``: without the two start-up costs we do not use).
 
 The Dagster steps open DuckDB through :func:`dagster_project.core.warehouse.connect`, not
 dagster-duckdb's ``DuckDBResource``, on purpose: that resource always connects read-write, while
@@ -16,17 +16,14 @@ dev`` process until garbage collection. The paths stay in one place, the ``marke
 
 from __future__ import annotations
 
-from functools import cached_property
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
-from packaging import version
 
 from dagster_project.core.fetch.pages import Page, load_page_list
 from dagster_project.core.fetch.policy import FetchPolicy
+from dagster_project.defs.dagster_private import MarketDbtCliResource
 from dagster_project.settings import (
     DBT_EXECUTABLE,
     DBT_PROJECT_DIR,
@@ -108,27 +105,6 @@ class FetchResource(dg.ConfigurableResource):  # type: ignore[type-arg]
 
     def pages(self) -> list[Page]:
         return load_page_list(self.pages_path())
-
-
-class MarketDbtCliResource(DbtCliResource):
-    """dagster-dbt's CLI resource without two costs of each run that buy us nothing.
-
-    Before every ``dbt build`` dagster-dbt (0.29) runs ``dbt --version`` in a subprocess (once
-    per resource, so once per run) and builds a dbt adapter inside the Dagster process (importing
-    dbt, loading the profile and the macros); ``docs/performance.md`` has what each costs. The
-    adapter only serves
-    ``fetch_row_counts`` and ``fetch_column_metadata``, which we do not call (the daily facts'
-    metadata comes from our own queries), and the dbt we run is the one installed beside us, so
-    its version is read from the package metadata instead.
-    """
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(metadata.version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args: Any) -> Any:
-        """No in-process adapter: dagster-dbt then skips what needs one, which we never ask for."""
-        return None
 
 
 def market_config(settings: Settings) -> dict[str, Any]:

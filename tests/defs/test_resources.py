@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,6 @@ from dagster_project.core.fetch.pages import Page
 from dagster_project.core.fetch.policy import FetchPolicy
 from dagster_project.defs.resources import (
     FetchResource,
-    MarketDbtCliResource,
     MarketResource,
     fetch_resource,
     market_config,
@@ -30,7 +28,6 @@ from dagster_project.defs.resources import (
     resources_run_config,
 )
 from dagster_project.settings import (
-    DBT_EXECUTABLE,
     DBT_PROJECT_DIR,
     DEFAULT_HISTORY_START,
     DEFAULT_PAGES_FILE,
@@ -192,17 +189,6 @@ def test_run_config_points_a_runs_resources_at_other_settings(tmp_path: Path) ->
         "market": {"config": market_config(cli)},
         "fetch": {"config": {"pages_file": str(tmp_path / "cli.yaml")}},
     }
-
-
-def test_the_dbt_resource_knows_the_installed_dbt_without_running_it(tmp_path: Path) -> None:
-    dbt = resources(_settings(tmp_path))["dbt"]
-    assert isinstance(dbt, MarketDbtCliResource)
-    # What dagster-dbt would have asked `dbt --version` for, from the package metadata.
-    reported = subprocess.run(
-        [DBT_EXECUTABLE, "--version"], capture_output=True, text=True, check=True
-    ).stdout
-    assert f"installed: {dbt._cli_version}" in reported
-    assert dbt._initialize_dbt_core_adapter(["build"]) is None
 
 
 def test_a_dbt_command_runs_through_the_resource_without_an_in_process_adapter(

@@ -1,4 +1,4 @@
-"""The batched SQLite event log (``defs/instance_storage.py``) on temporary Dagster homes.
+"""The batched SQLite event log (``defs/dagster_private.py``) on temporary Dagster homes.
 
 A batch must leave the same rows as Dagster's stock SQLite storage writing its events one by
 one, and a home the build configures (``cli/build.py``'s ``dagster.yaml``) must stay readable by
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,10 @@ from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log import SqliteEventLogStorage
 
 from dagster_project.cli.build import prepare_dagster_home
-from dagster_project.defs.instance_storage import BatchedSqliteEventLogStorage
+from dagster_project.defs.dagster_private import BatchedSqliteEventLogStorage, MarketDbtCliResource
 from dagster_project.defs.jobs import RANGE_END_TAG, RANGE_START_TAG
-from dagster_project.settings import make_settings
+from dagster_project.defs.resources import resources
+from dagster_project.settings import DBT_EXECUTABLE, make_settings
 
 DAYS = ["2024-10-14", "2024-10-15", "2024-10-16", "2024-10-17", "2024-10-18"]
 WEEK = dg.DailyPartitionsDefinition(start_date="2024-10-14", end_date="2024-10-19")
@@ -174,3 +176,16 @@ def test_a_build_home_batches_a_runs_events_and_stays_stock_readable(
         assert stock.get_run_by_id(run_id) is not None
         records = stock.fetch_materializations(sectors.key, limit=10).records
         assert sorted(record.partition_key or "" for record in records) == DAYS
+
+
+def test_the_dbt_resource_knows_the_installed_dbt_without_running_it(tmp_path: Path) -> None:
+    dbt = resources(
+        make_settings(raw_dir=tmp_path / "raw", warehouse=tmp_path / "wh" / "market.duckdb")
+    )["dbt"]
+    assert isinstance(dbt, MarketDbtCliResource)
+    # What dagster-dbt would have asked `dbt --version` for, from the package metadata.
+    reported = subprocess.run(
+        [DBT_EXECUTABLE, "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert f"installed: {dbt._cli_version}" in reported
+    assert dbt._initialize_dbt_core_adapter(["build"]) is None
