@@ -17,12 +17,19 @@ from pathlib import Path, PurePosixPath
 
 import polars as pl
 
-from dagster_project.core import schemas
+from dagster_project.core import lake, schemas
 from dagster_project.core.calendar import PsxCalendar
 from dagster_project.core.dating import file_dating
+from dagster_project.core.errors import ConfigError
 from dagster_project.core.fetch.sidecar import read_sidecar
 from dagster_project.core.market_time import UNIX_EPOCH
 from dagster_project.core.raw_dir import Skipped, is_capture_name, raw_files, unreadable_file
+from dagster_project.core.warehouse import (
+    connect,
+    read_table,
+    replace_table,
+    reset_work_db_if_corrupt,
+)
 
 _CHUNK = 1 << 20
 
@@ -160,3 +167,48 @@ def with_file_sessions(files: pl.DataFrame, calendar: PsxCalendar) -> pl.DataFra
         }
     )
     return files.join(sessions, on="file_date", how="left", maintain_order="left")
+
+
+@dataclass(frozen=True)
+class Landed:
+    """What :func:`land` wrote: ``landing.capture_files`` (with the file sessions), the inventory
+    it came from, how many captures are new, and notes for the run log (a damaged working
+    database moved aside, files left out)."""
+
+    files: pl.DataFrame
+    found: Inventory
+    new_captures: int
+    notes: list[str]
+
+
+def land(
+    raw_dir: Path, work_db: Path, lake_dir: Path, calendar: PsxCalendar, *, trust_file_times: bool
+) -> Landed:
+    """Inventory ``raw_dir`` into the working database's ``landing.capture_files`` and
+    ``landing.skipped_files`` and the lake's files of the same names (hashing only the files
+    whose size or time changed since the last inventory)."""
+    if not raw_dir.is_dir():
+        raise ConfigError(f"raw dir {raw_dir} does not exist (set MARKET_RAW_DIR)")
+    notes = [reason] if (reason := reset_work_db_if_corrupt(work_db)) else []
+    with connect(work_db) as con:
+        previous = read_table(con, "landing", "capture_files")
+        known = known_files(previous) if previous is not None else {}
+        found = inventory(raw_dir, known=known, trust_file_times=trust_file_times)
+        files = with_file_sessions(found.files, calendar)
+        replace_table(con, "landing", "capture_files", files)
+        replace_table(con, "landing", "skipped_files", found.skipped)
+    lake.replace_table(lake_dir, "capture_files", files)
+    lake.replace_table(lake_dir, "skipped_files", found.skipped)
+    if found.ignored:
+        notes.append(
+            f"ignored {len(found.ignored)} non-capture file(s) (not .txt/.htm/.html): "
+            + ", ".join(found.ignored[:10])
+        )
+    if found.skipped.height:
+        listed = [f"{path} ({why})" for path, why in found.skipped.head(10).iter_rows()]
+        notes.append(
+            f"skipped {found.skipped.height} capture file(s) or directories that could not be "
+            "read (see audit.captures): " + "; ".join(listed)
+        )
+    previous_hashes = set(previous["sha256"]) if previous is not None else set()
+    return Landed(files, found, len(set(files["sha256"]) - previous_hashes), notes)

@@ -9,15 +9,20 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from dagster_project.core import schemas
+from dagster_project.core.calendar import psx_calendar
+from dagster_project.core.errors import ConfigError
 from dagster_project.core.landing import (
     file_sha256,
     inventory,
     known_files,
+    land,
 )
 from dagster_project.core.raw_dir import SYMLINK_LOOP
+from dagster_project.settings import HOLIDAYS_SEED
 
 REPO = Path(__file__).resolve().parents[2]
 NOBODY = 65534
@@ -189,3 +194,40 @@ def test_empty_raw_dir_gives_a_typed_empty_frame(tmp_path: Path) -> None:
     assert found.files.schema == schemas.CAPTURE_FILES
     assert found.skipped.schema == schemas.SKIPPED_FILES
     assert found.skipped.is_empty()
+
+
+def test_land_writes_both_tables_and_notes_what_it_left_out(tmp_path: Path) -> None:
+    raw, work_db, lake_dir = tmp_path / "raw", tmp_path / "state" / "work.duckdb", tmp_path / "lake"
+    raw.mkdir()
+    work_db.parent.mkdir()
+    (raw / "page.txt").write_text("a capture")
+    (raw / "notes.md").write_text("not a capture")
+    (raw / "a.txt").symlink_to("b.txt")
+    (raw / "b.txt").symlink_to("a.txt")
+    calendar = psx_calendar(HOLIDAYS_SEED)
+    first = land(raw, work_db, lake_dir, calendar, trust_file_times=False)
+    assert first.files["source_path"].to_list() == ["page.txt"]
+    assert first.files.schema == schemas.LANDING_TABLES["capture_files"]
+    assert first.new_captures == 1
+    assert [note.split(" ")[0] for note in first.notes] == ["ignored", "skipped"]
+    assert "notes.md" in first.notes[0] and "a.txt" in first.notes[1]
+    assert pl.read_parquet(lake_dir / "capture_files" / "data.parquet").height == 1
+    assert pl.read_parquet(lake_dir / "skipped_files" / "data.parquet").height == 2
+
+    (raw / "later.txt").write_text("another capture")
+    again = land(raw, work_db, lake_dir, calendar, trust_file_times=False)
+    assert (again.files.height, again.new_captures) == (2, 1)
+
+
+def test_land_moves_a_damaged_working_database_aside_and_refuses_a_missing_raw_dir(
+    tmp_path: Path,
+) -> None:
+    raw, work_db = tmp_path / "raw", tmp_path / "work.duckdb"
+    raw.mkdir()
+    work_db.write_bytes(b"not a database")
+    calendar = psx_calendar(HOLIDAYS_SEED)
+    landed = land(raw, work_db, tmp_path / "lake", calendar, trust_file_times=False)
+    assert len(landed.notes) == 1 and "work.duckdb" in landed.notes[0]
+    assert (tmp_path / "work.duckdb.corrupt").exists()
+    with pytest.raises(ConfigError, match="does not exist"):
+        land(tmp_path / "gone", work_db, tmp_path / "lake", calendar, trust_file_times=False)

@@ -10,16 +10,8 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from dagster_project.core import lake
 from dagster_project.core.calendar import psx_calendar
-from dagster_project.core.errors import ConfigError
-from dagster_project.core.landing import Inventory, inventory, known_files, with_file_sessions
-from dagster_project.core.warehouse import (
-    connect,
-    read_table,
-    replace_table,
-    reset_work_db_if_corrupt,
-)
+from dagster_project.core.landing import land
 from dagster_project.defs.landing.fetch import FETCHED_PAGES
 from dagster_project.defs.metadata import markdown_table
 from dagster_project.defs.partitions import WORK_DB_POOL
@@ -60,22 +52,16 @@ def capture_files(
 ) -> Iterator[dg.MaterializeResult[None]]:
     """Inventory the raw dir: its capture files, and those that could not be read."""
     settings = market.settings()
-    if not settings.raw_dir.is_dir():
-        raise ConfigError(f"raw dir {settings.raw_dir} does not exist (set MARKET_RAW_DIR)")
-    if reason := reset_work_db_if_corrupt(settings.work_db):
-        context.log.warning(reason)
-    with connect(settings.work_db) as con:
-        previous = read_table(con, "landing", "capture_files")
-        known = known_files(previous) if previous is not None else {}
-        found = inventory(settings.raw_dir, known=known, trust_file_times=settings.trust_file_times)
-        files = with_file_sessions(found.files, psx_calendar(HOLIDAYS_SEED))
-        replace_table(con, "landing", "capture_files", files)
-        replace_table(con, "landing", "skipped_files", found.skipped)
-    lake.replace_table(settings.lake, "capture_files", files)
-    lake.replace_table(settings.lake, "skipped_files", found.skipped)
-    _warn(context, found)
-    previous_hashes = set(previous["sha256"]) if previous is not None else set()
-    new_hashes = set(files["sha256"]) - previous_hashes
+    landed = land(
+        settings.raw_dir,
+        settings.work_db,
+        settings.lake,
+        psx_calendar(HOLIDAYS_SEED),
+        trust_file_times=settings.trust_file_times,
+    )
+    for note in landed.notes:
+        context.log.warning(note)
+    files, found = landed.files, landed.found
     preview = files.sort("file_modified_at", descending=True).head(10)
     yield dg.MaterializeResult(
         asset_key=CAPTURE_FILES,
@@ -83,7 +69,7 @@ def capture_files(
             "raw_dir": dg.MetadataValue.path(str(settings.raw_dir)),
             "dagster/row_count": files.height,
             "distinct_captures": files["sha256"].n_unique(),
-            "new_captures": len(new_hashes),
+            "new_captures": landed.new_captures,
             "total_bytes": int(files["byte_size"].sum() or 0),
             "ignored_files": len(found.ignored),
             "skipped_files": found.skipped.height,
@@ -101,18 +87,3 @@ def capture_files(
             "skipped_files": dg.MetadataValue.md(markdown_table(found.skipped.head(10))),
         },
     )
-
-
-def _warn(context: dg.AssetExecutionContext, found: Inventory) -> None:
-    """Name the files left out in the run log (the skipped ones are in ``audit.captures`` too)."""
-    if found.ignored:
-        context.log.warning(
-            f"ignored {len(found.ignored)} non-capture file(s) (not .txt/.htm/.html): "
-            + ", ".join(found.ignored[:10])
-        )
-    if found.skipped.height:
-        listed = [f"{path} ({reason})" for path, reason in found.skipped.head(10).iter_rows()]
-        context.log.warning(
-            f"skipped {found.skipped.height} capture file(s) or directories that could not be "
-            "read (see audit.captures): " + "; ".join(listed)
-        )
