@@ -14,9 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dagster_project.report.data import DayReport, load_day
+from dagster_project.report.format import percent, price, short_date
 from dagster_project.report.html import render_html
 
-__all__ = ["DayReport", "ReportFile", "default_report_path", "render_report", "write_report"]
+__all__ = [
+    "DayReport",
+    "ReportFile",
+    "day_figures",
+    "default_report_path",
+    "render_report",
+    "write_report",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,3 +80,23 @@ def write_report(
         Path(temporary).unlink(missing_ok=True)
         raise
     return ReportFile(path=path, day=day, size=len(data))
+
+
+def day_figures(day: DayReport) -> dict[str, str]:
+    """The day in a few figures (the report asset's metadata in the UI): its market date, the
+    strip's advancers and decliners, the lead index, the top gainer and loser (when there are)."""
+    breadth = day.breadth
+    figures = {
+        "market_date": short_date(day.market_date),
+        "breadth": (
+            f"{breadth.advancers} up / {breadth.decliners} down / {breadth.unchanged} unchanged"
+        ),
+    }
+    if day.indices:
+        head = day.indices[0]
+        figures[head.index_code] = f"{price(head.level)} ({percent(head.change_pct)})"
+    if day.gainers:
+        figures["top_gainer"] = f"{day.gainers[0].symbol} {percent(day.gainers[0].change_pct)}"
+    if day.losers:
+        figures["top_loser"] = f"{day.losers[0].symbol} {percent(day.losers[0].change_pct)}"
+    return figures

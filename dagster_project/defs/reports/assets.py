@@ -6,8 +6,7 @@ from dagster_project.core.warehouse import connect
 from dagster_project.defs.resources import MarketResource
 from dagster_project.report.build_summary import NO_MARKET_DATE, capture_lines
 from dagster_project.report.data import market_dates
-from dagster_project.report.format import percent, price, short_date
-from dagster_project.report.page import write_report
+from dagster_project.report.page import day_figures, write_report
 
 MARKET_REPORT = dg.AssetKey(["reports", "market_report"])
 
@@ -41,18 +40,7 @@ def market_report(
     metadata: dict[str, dg.RawMetadataValue] = {
         "path": dg.MetadataValue.path(str(written.path)),
         "url": dg.MetadataValue.url(written.path.as_uri()),
-        "market_date": short_date(day.market_date),
         "bytes": written.size,
-        "breadth": (
-            f"{day.breadth.advancers} up / {day.breadth.decliners} down / "
-            f"{day.breadth.unchanged} unchanged"
-        ),
+        **day_figures(day),
     }
-    if day.indices:
-        head = day.indices[0]
-        metadata[head.index_code] = f"{price(head.level)} ({percent(head.change_pct)})"
-    if day.gainers:
-        metadata["top_gainer"] = f"{day.gainers[0].symbol} {percent(day.gainers[0].change_pct)}"
-    if day.losers:
-        metadata["top_loser"] = f"{day.losers[0].symbol} {percent(day.losers[0].change_pct)}"
     return dg.MaterializeResult(metadata=metadata)
