@@ -6,10 +6,11 @@ import argparse
 import os
 from pathlib import Path
 
+from dagster_project.cli.options import add_setting_options, settings_from_options
 from dagster_project.core.dbt_manifest import daily_facts, read_manifest
 from dagster_project.core.dbt_parse import ensure_manifest
 from dagster_project.core.planning import dbt_source_files
-from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings, make_settings
+from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
 from dagster_project.tools.export import check_out_dir, export_warehouse
 
 
@@ -29,7 +30,7 @@ def daily_fact_tables(settings: Settings) -> frozenset[str]:
 
 def export(args: argparse.Namespace) -> int:
     """Write the Parquet export of the published warehouse and print where it went."""
-    settings = make_settings(warehouse=args.warehouse or os.environ.get("MARKET_WAREHOUSE"))
+    settings = settings_from_options(args, os.environ, ["warehouse"])  # the warehouse alone
     out_dir = Path(args.out).expanduser() if args.out else settings.warehouse.parent / "export"
     check_out_dir(out_dir)  # before dbt parses: a refused --out answers at once
     by_year = daily_fact_tables(settings)
@@ -49,9 +50,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = commands.add_parser(
         "export", help="write every mart as Parquet plus a marts.sql of views over it"
     )
-    parser.add_argument(
-        "--warehouse", help="published file (default $MARKET_WAREHOUSE or warehouse/market.duckdb)"
-    )
+    add_setting_options(parser, ["warehouse"])
     parser.add_argument(
         "--out",
         help="export directory (default <warehouse dir>/export/): a new or empty directory, or an "

@@ -12,24 +12,14 @@ from pathlib import Path
 from dagster_project.cli import build as build_commands
 from dagster_project.cli import export as export_commands
 from dagster_project.cli import report as report_commands
+from dagster_project.cli.options import add_setting_options, settings_from_options
 from dagster_project.cli.synth import add_parser as add_synth_parser
 from dagster_project.core.errors import MarketSnapshotsError
-from dagster_project.settings import Settings, export_settings, load_settings
+from dagster_project.settings import Settings, export_settings
 
 
 def _settings_from(args: argparse.Namespace) -> Settings:
-    env = dict(os.environ)
-    for option, variable in (
-        ("raw_dir", "MARKET_RAW_DIR"),
-        ("warehouse", "MARKET_WAREHOUSE"),
-        ("state_dir", "MARKET_STATE_DIR"),
-    ):
-        value = getattr(args, option, None)
-        if value:
-            env[variable] = value
-    if getattr(args, "trust_file_times", False):
-        env["MARKET_TRUST_FILE_TIMES"] = "1"
-    settings = load_settings(env)
+    settings = settings_from_options(args, os.environ)
     export_settings(settings)
     return settings
 
@@ -65,35 +55,18 @@ def dev(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover - execv does not return
 
 
-def _add_path_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--raw-dir", help="captures to read (default $MARKET_RAW_DIR or raw/)")
-    command.add_argument(
-        "--warehouse", help="published file (default $MARKET_WAREHOUSE or warehouse/market.duckdb)"
-    )
-    command.add_argument(
-        "--state-dir",
-        help="working files (default $MARKET_STATE_DIR or .state beside the warehouse)",
-    )
-    command.add_argument(
-        "--trust-file-times",
-        action="store_true",
-        help="date a capture that shows no date, has no fetch sidecar and no date in its name by "
-        "its file's modification time (default $MARKET_TRUST_FILE_TIMES or off)",
-    )
-
-
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="market-snapshots", description=__doc__)
     commands = main_parser.add_subparsers(dest="command", required=True)
     build_parser = commands.add_parser(
         "build", help="build and publish the warehouse from the raw dir"
     )
-    _add_path_options(build_parser)
+    add_setting_options(build_parser)
     build_parser.set_defaults(handler=build)
     backfill_parser = commands.add_parser(
         "backfill", help="rebuild the facts of a range of market dates (one Dagster run)"
     )
-    _add_path_options(backfill_parser)
+    add_setting_options(backfill_parser)
     backfill_parser.add_argument(
         "--from", dest="start", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD"
     )
@@ -104,7 +77,7 @@ def parser() -> argparse.ArgumentParser:
     dev_parser = commands.add_parser(
         "dev", help="open the Dagster UI (dagster dev) on this project"
     )
-    _add_path_options(dev_parser)
+    add_setting_options(dev_parser)
     dev_parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     dev_parser.add_argument("--port", type=int, help="port (default $DAGSTER_PORT or 3000)")
     dev_parser.set_defaults(handler=dev)

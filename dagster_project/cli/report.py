@@ -7,15 +7,13 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from dagster_project.cli.options import add_setting_options, settings_from_options
 from dagster_project.core.errors import NoMarketDateError
-from dagster_project.settings import Settings, load_settings
+from dagster_project.settings import Settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    env = dict(os.environ)
-    if args.warehouse:
-        env["MARKET_WAREHOUSE"] = args.warehouse
-    return load_settings(env)
+    return settings_from_options(args, os.environ)
 
 
 def _market_date(text: str) -> dt.date:
@@ -77,9 +75,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         type=_market_date,
         help="market date as YYYY-MM-DD (default: the latest in the warehouse)",
     )
-    parser.add_argument(
-        "--warehouse", help="published file (default $MARKET_WAREHOUSE or warehouse/market.duckdb)"
-    )
+    add_setting_options(parser, ["warehouse"])
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -1,7 +1,8 @@
 """Every Dagster resource of the project, configured from one :class:`Settings`.
 
 - ``market``: the raw dir, the published warehouse, the state dir (with the working DuckDB
-  file) and the lake, as :class:`MarketResource`;
+  file), the lake and the other settings a run's steps read, as :class:`MarketResource`, whose
+  fields are the settings declared with ``resource=True`` (``settings.py``);
 - ``fetch``: the pages to fetch and how patiently (:class:`FetchResource`);
 - ``dbt``: dagster-dbt's CLI resource over ``dbt/`` (:class:`MarketDbtCliResource`, in
   ``defs/dagster_private.py``: without the two start-up costs we do not use).
@@ -16,10 +17,12 @@ dev`` process until garbage collection. The paths stay in one place, the ``marke
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import pydantic
 
 from dagster_project.core.fetch.pages import Page, load_page_list
 from dagster_project.core.fetch.policy import FetchPolicy
@@ -27,51 +30,47 @@ from dagster_project.defs.dagster_private import MarketDbtCliResource
 from dagster_project.settings import (
     DBT_EXECUTABLE,
     DBT_PROJECT_DIR,
-    DEFAULT_HTML_TIMEOUT,
-    DEFAULT_MAX_CAPTURE_BYTES,
     DEFAULT_PAGES_FILE,
+    SETTINGS,
     Settings,
     make_settings,
-    parse_history_start,
 )
 
 _FETCH_DEFAULTS = FetchPolicy()
+#: The settings the ``market`` resource carries, one config field each (``resource=True``).
+_CARRIED = tuple(item for item in SETTINGS if item.spec.resource)
+
+
+def _market_fields() -> tuple[dict[str, type], dict[str, Any]]:
+    """The ``market`` resource's annotations and pydantic fields, from the declarations: numbers
+    and flags as ``int``, paths and dates in their text form (empty: the default). The help is
+    the field's description in the UI's launchpad."""
+    annotations = {item.name: item.resource_type for item in _CARRIED}
+    fields: dict[str, Any] = {}
+    for item in _CARRIED:
+        if item.resource_default is dataclasses.MISSING:  # the config must give it
+            fields[item.name] = pydantic.Field(description=item.spec.help)
+        else:
+            fields[item.name] = pydantic.Field(
+                default=item.resource_default, description=item.spec.help
+            )
+    return annotations, fields
 
 
 class MarketResource(dg.ConfigurableResource):  # type: ignore[type-arg]
-    """The raw dir, the published warehouse and the state directory of one deployment."""
+    """The raw dir, the published warehouse and the state directory of one deployment, and
+    the other settings a run's steps read (the declarations with ``resource=True``)."""
 
-    raw_dir: str
-    warehouse: str
-    state_dir: str
-    #: The lake root; empty: ``lake/`` in the state directory.
-    lake: str = ""
-    max_capture_bytes: int = DEFAULT_MAX_CAPTURE_BYTES
-    #: Seconds one HTML page may take to convert (``MARKET_HTML_TIMEOUT``).
-    html_timeout: int = DEFAULT_HTML_TIMEOUT
-    trust_file_times: int = 0
-    history_start: str = ""
-    #: Steps at once, each in its own process (``MARKET_WORKERS``); 1: the batches in turn.
-    workers: int = 1
-    #: The dbt target: ``dev`` (DuckDB) or ``spark`` (``MARKET_DBT_TARGET``).
-    dbt_target: str = "dev"
-    #: dbt-spark's warehouse; empty: ``spark/`` in the state directory.
-    spark_warehouse: str = ""
+    # Pydantic, and Dagster's config schema after it, read a class's fields from the annotations
+    # and values of its body when the class is made: these are the declared settings'.
+    __annotations__, _fields = _market_fields()
+    vars().update(_fields)
+    del _fields
 
     def settings(self) -> Settings:
         """The settings of this deployment, as a run's steps use them."""
         return make_settings(
-            raw_dir=self.raw_dir,
-            warehouse=self.warehouse,
-            state_dir=self.state_dir,
-            lake=self.lake or None,
-            max_capture_bytes=self.max_capture_bytes,
-            html_timeout=self.html_timeout,
-            trust_file_times=bool(self.trust_file_times),
-            history_start=parse_history_start(self.history_start),
-            workers=self.workers,
-            dbt_target=self.dbt_target,
-            spark_warehouse=self.spark_warehouse or None,
+            **{item.name: item.from_resource(getattr(self, item.name)) for item in _CARRIED}
         )
 
 
@@ -109,19 +108,7 @@ class FetchResource(dg.ConfigurableResource):  # type: ignore[type-arg]
 
 def market_config(settings: Settings) -> dict[str, Any]:
     """The ``market`` resource's fields for ``settings``."""
-    return {
-        "raw_dir": str(settings.raw_dir),
-        "warehouse": str(settings.warehouse),
-        "state_dir": str(settings.state_dir),
-        "lake": str(settings.lake),
-        "max_capture_bytes": settings.max_capture_bytes,
-        "html_timeout": settings.html_timeout,
-        "trust_file_times": int(settings.trust_file_times),
-        "history_start": settings.history_start.isoformat(),
-        "workers": settings.workers,
-        "dbt_target": settings.dbt_target,
-        "spark_warehouse": str(settings.spark_dir),
-    }
+    return {item.name: item.to_resource(getattr(settings, item.name)) for item in _CARRIED}
 
 
 def market_resource(settings: Settings) -> MarketResource:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dagster_project.cli.main import _settings_from, parser
-from dagster_project.settings import make_settings
+from dagster_project.settings import SETTINGS, make_settings
 from tests.support import run_cli
 
 
@@ -43,3 +43,32 @@ def test_trust_file_times_reaches_the_settings(
     assert os.environ["MARKET_TRUST_FILE_TIMES"] == "0"
     assert _settings_from(parser().parse_args([*args, "--trust-file-times"])).trust_file_times
     assert os.environ["MARKET_TRUST_FILE_TIMES"] == "1"
+
+
+def test_the_setting_options_are_the_declared_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """build, backfill and dev take every setting declared with ``option=True``, its help naming
+    the variable it overrides; given, an option wins over the variable."""
+    options = [item for item in SETTINGS if item.spec.option]
+    assert [item.option for item in options] == [
+        "--raw-dir",
+        "--warehouse",
+        "--state-dir",
+        "--trust-file-times",
+    ]
+    for command in ("build", "backfill", "dev"):
+        with pytest.raises(SystemExit):
+            parser().parse_args([command, "--help"])
+        text = " ".join(capsys.readouterr().out.split())
+        for item in options:
+            assert item.option in text
+            assert f"(default ${item.env} or " in text
+    for name in make_settings().as_env():
+        monkeypatch.setenv(name, "")
+    monkeypatch.setenv("MARKET_STATE_DIR", str(tmp_path / "from-env"))
+    args = ["build", "--raw-dir", str(tmp_path / "raw"), "--warehouse", str(tmp_path / "w.duckdb")]
+    assert _settings_from(parser().parse_args(args)).state_dir == tmp_path / "from-env"
+    given = [*args, "--state-dir", str(tmp_path / "state")]
+    assert _settings_from(parser().parse_args(given)).state_dir == tmp_path / "state"
+    assert os.environ["MARKET_STATE_DIR"] == str(tmp_path / "state")

@@ -30,7 +30,9 @@ from dagster_project.defs.resources import (
 from dagster_project.settings import (
     DBT_PROJECT_DIR,
     DEFAULT_HISTORY_START,
+    DEFAULT_MAX_CAPTURE_BYTES,
     DEFAULT_PAGES_FILE,
+    SETTINGS,
     Settings,
     make_settings,
 )
@@ -202,3 +204,24 @@ def test_a_dbt_command_runs_through_the_resource_without_an_in_process_adapter(
     assert invocation.is_successful(), invocation.get_error()
     assert invocation.adapter is None
     assert (tmp_path / "target" / "manifest.json").is_file()
+
+
+def test_the_market_resources_config_is_the_declared_settings() -> None:
+    """Its fields are the settings declared with ``resource=True``, described by their help:
+    the three paths required, the others defaulted (what the UI's launchpad shows)."""
+    carried = [item for item in SETTINGS if item.spec.resource]
+    schema = MarketResource.to_config_schema().as_field().config_type
+    fields = schema.fields
+    assert list(fields) == [item.name for item in carried]
+    assert {name for name, field in fields.items() if field.is_required} == {
+        "raw_dir",
+        "warehouse",
+        "state_dir",
+    }
+    for item in carried:
+        assert fields[item.name].description == item.spec.help
+    assert fields["max_capture_bytes"].default_value == DEFAULT_MAX_CAPTURE_BYTES
+    assert fields["trust_file_times"].default_value == 0
+    assert fields["history_start"].default_value == DEFAULT_HISTORY_START.isoformat()
+    assert fields["lake"].default_value == ""
+    assert set(market_config(make_settings())) == set(fields)
