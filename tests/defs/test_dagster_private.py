@@ -94,17 +94,27 @@ def _materializations(events: list[EventLogEntry]) -> list[EventLogEntry]:
     ]
 
 
+def _assert_stored_alike(
+    batched: BatchedSqliteEventLogStorage,
+    stock: SqliteEventLogStorage,
+    events: list[EventLogEntry],
+    run_id: str,
+) -> None:
+    """``events`` stored as one batch and event by event leave the same rows in every shard."""
+    batched.store_event_batch(events)
+    for event in events:
+        stock.store_event(event)
+    for shard in ("index", run_id):
+        assert _rows(batched, shard) == _rows(stock, shard), shard
+
+
 def test_a_batch_writes_the_rows_of_event_by_event(tmp_path: Path) -> None:
     run_id, events = _week_events()
     batch = _materializations(events)
     assert len(batch) == 10  # 2 assets x 5 days
     batched, stock = _storages(tmp_path)
     try:
-        batched.store_event_batch(batch)
-        for event in batch:
-            stock.store_event(event)
-        for shard in ("index", run_id):
-            assert _rows(batched, shard) == _rows(stock, shard), shard
+        _assert_stored_alike(batched, stock, batch, run_id)
         index = _rows(batched, "index")
         assert len(index["event_logs"]) == 10 and len(index["asset_keys"]) == 2
         for key in (movers.key, sectors.key):
@@ -124,11 +134,7 @@ def test_a_batch_of_other_events_is_stored_one_by_one(tmp_path: Path) -> None:
     assert len(events) > len(_materializations(events))
     batched, stock = _storages(tmp_path)
     try:
-        batched.store_event_batch(events)
-        for event in events:
-            stock.store_event(event)
-        for shard in ("index", run_id):
-            assert _rows(batched, shard) == _rows(stock, shard), shard
+        _assert_stored_alike(batched, stock, events, run_id)
         assert len(_rows(batched, run_id)["event_logs"]) == len(events)
     finally:
         batched.dispose()
