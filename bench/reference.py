@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from dagster_project.core.capture import html_to_text
+from dagster_project.core.capture.decode import html_to_text
 
 _MONTHS = {
     name: number

@@ -46,9 +46,9 @@ from dagster_project.settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_setting
 def normalise_worker(raw: str, method: str) -> dict[str, Any]:
     """One timed pass over the captures of ``raw``, in a fresh process (see part_normalise)."""
     from bench.reference import bare_read, parse_pure_python
-    from dagster_project.core.calendar import psx_calendar
-    from dagster_project.core.landing import inventory
-    from dagster_project.core.normalise import CaptureSource, normalise_captures
+    from dagster_project.core.dating.calendar import psx_calendar
+    from dagster_project.core.normalise.captures import CaptureSource, normalise_captures
+    from dagster_project.core.raw.landing import inventory
     from dagster_project.settings import HOLIDAYS_SEED
 
     root = Path(raw)

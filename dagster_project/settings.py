@@ -41,7 +41,8 @@ DEFAULT_PAGES_FILE = PROJECT_ROOT / "config" / "pages.yaml"
 UV_LOCK = PROJECT_ROOT / "uv.lock"
 
 DEFAULT_MAX_CAPTURE_BYTES = 10 * 1024 * 1024
-#: Seconds one HTML page may take to convert before it is rejected (``core/html_process.py``).
+#: Seconds one HTML page may take to convert before it is rejected
+#: (``core/capture/html_process.py``).
 DEFAULT_HTML_TIMEOUT = 20
 #: The synthetic history of ``make bench`` (``market-snapshots synth``) starts here, and the
 #: real-page fixtures (from late 2020) and the shipped sample (2024) come after it.
@@ -50,7 +51,7 @@ DEFAULT_HISTORY_START = dt.date(2015, 1, 1)
 DEFAULT_SCHEDULE_CRON = "30 16 * * 1-5"
 #: dbt's targets (``dbt/profiles.yml``): DuckDB, the default, and Spark.
 DBT_TARGETS = ("dev", "spark")
-#: The PSX calendar (``core/calendar.py``) knows no session before this day.
+#: The PSX calendar (``core/dating/calendar.py``) knows no session before this day.
 EARLIEST_HISTORY_START = dt.date(2000, 1, 1)
 
 

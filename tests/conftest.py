@@ -24,8 +24,8 @@ os.environ["MARKET_WAREHOUSE"] = str(_SESSION_ROOT / "warehouse" / "market.duckd
 os.environ["MARKET_STATE_DIR"] = str(_SESSION_ROOT / "state")
 os.environ.pop("MARKET_RAW_DIR", None)
 os.environ.pop("DAGSTER_HOME", None)
-# dbt's shared parse (core/dbt_parse.py) in this run's own cache, one for all xdist workers (not
-# the developer's ~/.cache): the run's first build parses, every later new state dir copies it.
+# dbt's shared parse (core/build/dbt_parse.py) in this run's own cache, one for all xdist workers
+# (not the developer's ~/.cache): the run's first build parses, every later new state dir copies it.
 _RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID")
 os.environ["XDG_CACHE_HOME"] = str(
     Path(tempfile.gettempdir()) / f"market-snapshots-tests-{_RUN}" / "cache"

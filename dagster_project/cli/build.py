@@ -1,7 +1,7 @@
 """``market-snapshots build`` and ``backfill``: the Dagster instance, the no-op check, failures.
 
 Nothing here imports Dagster until a build has something to do: a build whose inputs equal the
-stamp of the last successful one (:mod:`dagster_project.core.build_stamp`) stops after listing
+stamp of the last successful one (:mod:`dagster_project.core.build.stamp`) stops after listing
 the raw dir and hashing the code.
 """
 
@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dagster_project.cli.lock import build_lock
+from dagster_project.core.capture.text import printable
 from dagster_project.core.disk import disk_full_line, is_disk_full
 from dagster_project.core.errors import ConfigError
-from dagster_project.core.text import printable
 from dagster_project.defs.run_tags import NORMALISE_TAG
 from dagster_project.settings import (
     DBT_PROJECT_DIR,
@@ -31,7 +31,7 @@ from dagster_project.settings import (
 
 if TYPE_CHECKING:
     from dagster_project.cli.runs import BuildOutcome
-    from dagster_project.core.build_stamp import BuildInputs
+    from dagster_project.core.build.stamp import BuildInputs
 
 #: Asset events written per transaction (see ``defs/dagster_private.py``).
 _EVENT_BATCH_SIZE = "5000"
@@ -103,7 +103,7 @@ def open_instance(settings: Settings) -> Any:
 
 
 def _summary(settings: Settings) -> str:
-    from dagster_project.core.warehouse import connect
+    from dagster_project.core.warehouse.database import connect
     from dagster_project.report.build_summary import build_summary
 
     with connect(settings.warehouse, read_only=True) as con:
@@ -162,7 +162,7 @@ def _signature(path: Path) -> tuple[int, int, int] | None:
 
 def _build_inputs(settings: Settings) -> BuildInputs:
     """What a build of ``settings`` would be made from (the raw dir is listed, not read)."""
-    from dagster_project.core.build_stamp import build_inputs
+    from dagster_project.core.build.stamp import build_inputs
 
     return build_inputs(
         settings.raw_dir,
@@ -203,7 +203,7 @@ def run(
 def _run_locked(
     settings: Settings, action: str, *, start: dt.date | None, end: dt.date | None
 ) -> int:
-    from dagster_project.core.build_stamp import (
+    from dagster_project.core.build.stamp import (
         clear_stamp,
         unchanged_since_last_build,
         write_stamp,

@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 from dagster_project.cli.options import add_setting_options, settings_from_options
-from dagster_project.core.dbt_manifest import daily_facts, read_manifest
-from dagster_project.core.dbt_parse import ensure_manifest
-from dagster_project.core.planning import dbt_source_files
+from dagster_project.core.build.dbt_manifest import daily_facts, read_manifest
+from dagster_project.core.build.dbt_parse import ensure_manifest
+from dagster_project.core.build.planning import dbt_source_files
 from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
 from dagster_project.tools.export import check_out_dir, export_warehouse
 

@@ -14,9 +14,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from dagster_project.core.capture.text import printable
 from dagster_project.core.errors import BuildLockedError
 from dagster_project.core.processes import BUILD_TOKEN, processes_with_token, stop_processes
-from dagster_project.core.text import printable
 from dagster_project.settings import Settings
 
 

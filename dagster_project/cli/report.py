@@ -25,7 +25,7 @@ def _market_date(text: str) -> dt.date:
 
 def _no_market_date(warehouse: Path, outcome: str) -> int:
     """Say that nothing is loaded yet, and why (the captures' audit): not an error."""
-    from dagster_project.core.warehouse import connect
+    from dagster_project.core.warehouse.database import connect
     from dagster_project.report.build_summary import NO_MARKET_DATE, capture_lines
 
     with connect(warehouse, read_only=True) as con:

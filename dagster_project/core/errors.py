@@ -50,4 +50,4 @@ class BuildLockedError(MarketSnapshotsError):
 
 
 class LakeError(MarketSnapshotsError):
-    """A lake file cannot be read or written (``core/lake.py``, ``core/lake_sources.py``)."""
+    """A lake file cannot be read or written (``core/lake/files.py``, ``core/lake/mirror.py``)."""

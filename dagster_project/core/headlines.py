@@ -14,7 +14,7 @@ from __future__ import annotations
 import polars as pl
 
 from dagster_project.core import schemas
-from dagster_project.core.market_time import PSX_TIME_ZONE
+from dagster_project.core.dating.market_time import PSX_TIME_ZONE
 
 MAX_HEADLINE_CHARS = 200  # a title is one line; prose (a summary, a comment) is longer
 STORIES_END = "Read more stories"

@@ -12,7 +12,7 @@ import polars as pl
 _DECIMAL = pl.Decimal(18, 2)
 _UTC = pl.Datetime("us", "UTC")
 
-#: One row per capture file under the raw dir (``core/landing.py::inventory``).
+#: One row per capture file under the raw dir (``core/raw/landing.py::inventory``).
 CAPTURE_FILES = pl.Schema(
     {
         "source_path": pl.String(),
@@ -42,7 +42,7 @@ SKIPPED_FILES = pl.Schema({"source_path": pl.String(), "reason": pl.String()})
 #: Captures split into lines, the ticker parser's input (``ticker.lines_frame``).
 LINES = pl.Schema({"sha256": pl.String(), "line_no": pl.Int32(), "line": pl.String()})
 
-#: One row per normalised capture (``core/normalise.py``).
+#: One row per normalised capture (``core/normalise/captures.py``).
 CAPTURES = pl.Schema(
     {
         "sha256": pl.String(),
@@ -104,7 +104,7 @@ HEADLINES = pl.Schema(
 
 #: The lake's tables (and the working database's ``normalised.*`` mirror) by name, as dbt reads
 #: them: the captures also carry the normaliser version they were parsed with, and every table
-#: the ``capture_date`` of its partition (added by the lake, ``core/lake.py``).
+#: the ``capture_date`` of its partition (added by the lake, ``core/lake/files.py``).
 LAKE_TABLES = {
     "captures": pl.Schema({**CAPTURES, "normaliser_version": pl.String()}),
     "quotes": QUOTES,

@@ -9,10 +9,10 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from dagster_project.core import quality
-from dagster_project.core.calendar import psx_calendar
-from dagster_project.core.market_time import PKT
-from dagster_project.core.warehouse import connect
+from dagster_project.core.dating.calendar import psx_calendar
+from dagster_project.core.dating.market_time import PKT
+from dagster_project.core.warehouse import quality
+from dagster_project.core.warehouse.database import connect
 from dagster_project.defs.metadata import markdown_table
 from dagster_project.defs.partitions import WORK_DB_POOL
 from dagster_project.defs.resources import MarketResource

@@ -2,7 +2,7 @@
 
 :func:`plan_market_dates` is the one planner of the Dagster side: ``make build``, the sensor after
 an ingest and the sensor after the daily close all call it (it wraps
-:func:`dagster_project.core.planning.plan_facts`).
+:func:`dagster_project.core.build.planning.plan_facts`).
 """
 
 import datetime as dt
@@ -11,7 +11,7 @@ from typing import Any
 
 import dagster as dg
 
-from dagster_project.core import planning
+from dagster_project.core.build import planning
 from dagster_project.defs.landing.assets import capture_files
 from dagster_project.defs.landing.fetch import fetched_pages
 from dagster_project.defs.normalised.assets import normalised_captures

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import duckdb
 import polars as pl
 
-from dagster_project.core.text import printable
-from dagster_project.core.warehouse import query_frame
+from dagster_project.core.capture.text import printable
+from dagster_project.core.warehouse.database import query_frame
 
 __all__ = [
     "headline_items",

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from dagster_project.core.calendar import psx_calendar
+from dagster_project.core.dating.calendar import psx_calendar
+from dagster_project.core.dating.market_time import PSX_TIME_ZONE
 from dagster_project.core.errors import ConfigError
-from dagster_project.core.market_time import PSX_TIME_ZONE
 from dagster_project.defs.deployment import DEPLOYMENT
 from dagster_project.settings import HOLIDAYS_SEED
 

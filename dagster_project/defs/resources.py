@@ -7,7 +7,7 @@
 - ``dbt``: dagster-dbt's CLI resource over ``dbt/`` (:class:`MarketDbtCliResource`, in
   ``defs/dagster_private.py``: without the two start-up costs we do not use).
 
-The Dagster steps open DuckDB through :func:`dagster_project.core.warehouse.connect`, not
+The Dagster steps open DuckDB through :func:`dagster_project.core.warehouse.database.connect`, not
 dagster-duckdb's ``DuckDBResource``, on purpose: that resource always connects read-write, while
 the checks and the publish step must open the working file read-only (and the report the
 published file, which BI tools are reading); and its ``get_connection`` closes the connection only

@@ -5,8 +5,8 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from dagster_project.core.calendar import psx_calendar
-from dagster_project.core.market_time import PKT, PSX_TIME_ZONE
+from dagster_project.core.dating.calendar import psx_calendar
+from dagster_project.core.dating.market_time import PKT, PSX_TIME_ZONE
 from dagster_project.defs.deployment import DEPLOYMENT
 from dagster_project.defs.jobs import daily_close_job
 from dagster_project.settings import HOLIDAYS_SEED

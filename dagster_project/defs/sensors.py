@@ -8,7 +8,7 @@ nothing is loaded yet, or just a publish.
 
 import dagster as dg
 
-from dagster_project.core.planning import raw_listing
+from dagster_project.core.build.planning import raw_listing
 from dagster_project.defs.jobs import (
     build_market_dates_job,
     daily_close_job,

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.core.raw_dir import CAPTURE_SUFFIXES, is_capture_name, raw_files
-from dagster_project.core.text import printable
+from dagster_project.core.capture.text import printable
+from dagster_project.core.raw.listing import CAPTURE_SUFFIXES, is_capture_name, raw_files
 
 NO_MARKET_DATE = "no market date loaded yet"
 REJECTED_CAPTURES_QUERY = "select source_path, reason from audit.captures where status = 'rejected'"

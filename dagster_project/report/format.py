@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from dagster_project.core.market_time import PKT
+from dagster_project.core.dating.market_time import PKT
 
 UP = "▲"
 DOWN = "▼"

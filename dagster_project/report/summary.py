@@ -11,7 +11,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from dagster_project.core.text import printable
+from dagster_project.core.capture.text import printable
 from dagster_project.report.data import DayReport, IndexDay, Quote
 from dagster_project.report.format import (
     DOWN,

@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.core.errors import ExportError, WarehouseError
-from dagster_project.core.sql import ident, literal
+from dagster_project.core.warehouse.sql import ident, literal
 
 EXPORT_SCHEMAS = ("marts", "audit")
 PARTITION_COLUMN = "market_year"

@@ -16,14 +16,14 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 from selectolax.lexbor import LexborHTMLParser
 
-from dagster_project.core.capture import (
+from dagster_project.core.capture.decode import (
     capture_lines,
     decode_capture,
     decode_texts,
     is_plain_text,
 )
+from dagster_project.core.capture.html import _walk_to_text, html_to_text
 from dagster_project.core.errors import CaptureDecodeError
-from dagster_project.core.html import _walk_to_text, html_to_text
 from dagster_project.core.ticker import lines_frame, parse_lines, parse_texts
 from dagster_project.core.ticker.judge import by_rules, judge
 from dagster_project.core.ticker.layout import CARRIED, ordered

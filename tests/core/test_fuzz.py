@@ -17,10 +17,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dagster_project.core.calendar import PsxCalendar, psx_calendar
-from dagster_project.core.capture import capture_lines, decode_capture, html_to_text, sha256_hex
+from dagster_project.core.capture.decode import (
+    capture_lines,
+    decode_capture,
+    html_to_text,
+    sha256_hex,
+)
+from dagster_project.core.dating.calendar import PsxCalendar, psx_calendar
 from dagster_project.core.errors import CaptureDecodeError
-from dagster_project.core.normalise import CaptureSource, normalise_captures
+from dagster_project.core.normalise.captures import CaptureSource, normalise_captures
 from dagster_project.core.ticker import TickerFrames, grammar, lines_frame, parse_lines
 from dagster_project.settings import HOLIDAYS_SEED
 from tests.captures import SAMPLE, sample_ticker_lines
@@ -131,7 +136,7 @@ def test_deeply_nested_html_is_walked_without_recursion() -> None:
 
 DEEP_CAPTURE = """
 import sys, time
-from dagster_project.core.capture import capture_lines, decode_capture
+from dagster_project.core.capture.decode import capture_lines, decode_capture
 from dagster_project.core.errors import CaptureError
 data = ("<html><body>" + "<ul><li><span>" * 100_000).encode()  # 1.4 MB, far under the size cap
 try:

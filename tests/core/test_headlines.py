@@ -11,10 +11,10 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from dagster_project.core import schemas
-from dagster_project.core.calendar import PsxCalendar, psx_calendar
-from dagster_project.core.capture import capture_lines, decode_capture, sha256_hex
+from dagster_project.core.capture.decode import capture_lines, decode_capture, sha256_hex
+from dagster_project.core.dating.calendar import PsxCalendar, psx_calendar
 from dagster_project.core.headlines import extract_headlines
-from dagster_project.core.normalise import CaptureSource, normalise_captures
+from dagster_project.core.normalise.captures import CaptureSource, normalise_captures
 from dagster_project.core.ticker import lines_frame
 from dagster_project.settings import HOLIDAYS_SEED
 from tests.captures import SAMPLE, page, stock_line

@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from dagster_project.core import schemas
-from dagster_project.core.calendar import psx_calendar
-from dagster_project.core.capture import sha256_hex
-from dagster_project.core.landing import inventory, with_file_sessions
-from dagster_project.core.normalise import CaptureSource, normalise_captures
+from dagster_project.core.capture.decode import sha256_hex
+from dagster_project.core.dating.calendar import psx_calendar
+from dagster_project.core.normalise.captures import CaptureSource, normalise_captures
+from dagster_project.core.raw.landing import inventory, with_file_sessions
 from dagster_project.core.reference import read_index_codes
 from dagster_project.core.ticker import lines_frame, parse_lines
 from dagster_project.settings import DBT_PROJECT_DIR, HOLIDAYS_SEED, INDEX_CODES_SEED

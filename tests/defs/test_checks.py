@@ -1,8 +1,8 @@
 """The asset checks on the marts (``defs/checks.py``), called on a small working database.
 
 Each check is invoked directly with a real ``MarketResource`` over a DuckDB file written with
-SQL (the rules themselves: ``tests/core/test_quality.py``); the blocking index check also runs
-under ``dg.materialize``, where its failure must stop what is downstream.
+SQL (the rules themselves: ``tests/core/warehouse/test_quality.py``); the blocking index check
+also runs under ``dg.materialize``, where its failure must stop what is downstream.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.core.calendar import psx_calendar
+from dagster_project.core.dating.calendar import psx_calendar
 from dagster_project.defs.checks import (
     DAILY_MOVERS,
     INDEX_CHANGES,

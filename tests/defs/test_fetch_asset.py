@@ -9,9 +9,9 @@ from typing import Any
 import dagster as dg
 import pytest
 
+from dagster_project.core.dating.market_time import PKT
 from dagster_project.core.fetch.sidecar import read_sidecar
-from dagster_project.core.landing import inventory
-from dagster_project.core.market_time import PKT
+from dagster_project.core.raw.landing import inventory
 from dagster_project.defs.landing.fetch import ALL_PAGES_FETCHED, FETCHED_PAGES, fetched_pages
 from dagster_project.defs.metadata import markdown_escape
 from dagster_project.defs.resources import FetchResource, MarketResource, fetch_resource

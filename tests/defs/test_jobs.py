@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from dagster_project.core import planning
+from dagster_project.core.build import planning
 from dagster_project.core.errors import ConfigError
 from dagster_project.definitions import defs
 from dagster_project.defs.jobs import (

@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from dagster_project.core.raw_dir import SYMLINK_LOOP
+from dagster_project.core.raw.listing import SYMLINK_LOOP
 from dagster_project.defs.landing.assets import CAPTURE_FILES, SKIPPED_FILES, capture_files
 from dagster_project.defs.resources import MarketResource
 

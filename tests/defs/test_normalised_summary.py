@@ -8,11 +8,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.core.calendar import psx_calendar
-from dagster_project.core.landing import inventory
-from dagster_project.core.pending import NORMALISED_TABLES, Normaliser, normalise_pending
+from dagster_project.core.dating.calendar import psx_calendar
+from dagster_project.core.normalise.pending import NORMALISED_TABLES, Normaliser, normalise_pending
+from dagster_project.core.raw.landing import inventory
 from dagster_project.core.reference import read_index_codes
-from dagster_project.core.warehouse import connect, replace_table
+from dagster_project.core.warehouse.database import connect, replace_table
 from dagster_project.defs.normalised.summary import summary, table_metadata
 from dagster_project.settings import HOLIDAYS_SEED, INDEX_CODES_SEED
 from tests.captures import SAMPLE, write

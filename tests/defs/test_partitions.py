@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from dagster_project.core.calendar import psx_calendar
+from dagster_project.core.dating.calendar import psx_calendar
 from dagster_project.core.errors import ConfigError
 from dagster_project.defs.partitions import (
     HISTORY_START,

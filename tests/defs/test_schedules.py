@@ -12,8 +12,8 @@ import os
 import dagster as dg
 import pytest
 
-from dagster_project.core.calendar import read_holiday_seed
-from dagster_project.core.market_time import PKT
+from dagster_project.core.dating.calendar import read_holiday_seed
+from dagster_project.core.dating.market_time import PKT
 from dagster_project.defs import schedules
 from dagster_project.defs.schedules import SCHEDULE_CRON, after_psx_close, automation_status
 from dagster_project.settings import DEFAULT_SCHEDULE_CRON, HOLIDAYS_SEED, load_settings

@@ -15,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from dagster_project.core import planning
+from dagster_project.core.build import planning
 from dagster_project.defs.jobs import RANGE_END_TAG, RANGE_START_TAG
 from dagster_project.defs.resources import MarketResource, market_resource
 from dagster_project.defs.run_tags import CLI_TAG

@@ -9,7 +9,7 @@ import dagster as dg
 import pytest
 
 from dagster_project.core.errors import WarehouseError
-from dagster_project.core.warehouse import connect
+from dagster_project.core.warehouse.database import connect
 from dagster_project.defs.resources import MarketResource
 from dagster_project.defs.warehouse.assets import published_warehouse
 

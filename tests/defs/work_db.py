@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.core import planning
+from dagster_project.core.build import planning
 from dagster_project.defs.jobs import facts_fingerprint
 from dagster_project.defs.transform.dbt import DAILY_MODELS
 from dagster_project.settings import Settings, make_settings

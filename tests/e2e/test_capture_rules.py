@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from dagster_project.core.market_time import PKT
+from dagster_project.core.dating.market_time import PKT
 from dagster_project.settings import Settings
 from tests.builds import query
 from tests.captures import SAMPLE, index_line, page, stock_line, write

@@ -48,7 +48,7 @@ def test_a_second_build_is_identical_and_a_third_with_nothing_new_does_nothing(
     """A build over a built warehouse leaves every mart as it was; the next one, with nothing
     new, runs neither Dagster nor dbt (nor imports them) and leaves the warehouse alone. That a
     touched capture (same bytes, a new file time) is worth a build again is the build stamp's
-    rule: ``tests/core/test_build_stamp.py::test_a_touched_capture_builds``."""
+    rule: ``tests/core/build/test_stamp.py::test_a_touched_capture_builds``."""
     copied = copy_build(sample_build, tmp_path)  # the stamp names the original: a real build
     raw, warehouse = copied.raw_dir, copied.warehouse
     state = warehouse.parent / ".state"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.core import planning
+from dagster_project.core.build import planning
 from dagster_project.definitions import defs
 from dagster_project.defs.jobs import RANGE_END_TAG, RANGE_START_TAG
 from dagster_project.defs.resources import MarketResource, resources_run_config

@@ -4,7 +4,7 @@ with exactly the values its page printed, and the capture after the close is the
 The rules one session's captures follow (is_daily_value, value_kind and is_close, a capture after
 the close winning its date) are dbt unit tests beside their models (``_intraday__models.yml``,
 ``_marts__models.yml``, ``_selection__models.yml``); that a capture arriving for a date already
-built rebuilds that date is ``tests/core/test_changes.py``."""
+built rebuilds that date is ``tests/core/build/test_changes.py``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from dagster_project.core.market_time import PKT
+from dagster_project.core.dating.market_time import PKT
 from dagster_project.tools.synth.captures import write_captures
 from tests.builds import Build, query
 

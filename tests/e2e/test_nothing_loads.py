@@ -15,9 +15,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.core import planning
-from dagster_project.core.market_time import PKT
-from dagster_project.core.planning import plan_facts
+from dagster_project.core.build import planning
+from dagster_project.core.build.planning import plan_facts
+from dagster_project.core.dating.market_time import PKT
 from dagster_project.defs.jobs import facts_run_config, plan_market_dates
 from dagster_project.defs.partitions import empty_window
 from dagster_project.defs.reports.assets import market_report

@@ -11,7 +11,7 @@ import dagster as dg
 import pytest
 
 from dagster_project.cli.runs import range_tags, run_backfill, run_build
-from dagster_project.core.market_time import PKT
+from dagster_project.core.dating.market_time import PKT
 from dagster_project.definitions import defs
 from dagster_project.defs.resources import resources_run_config
 from dagster_project.settings import Settings, export_settings, make_settings

@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from dagster_project.core.warehouse import publish
+from dagster_project.core.warehouse.database import publish
 from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, PROJECT_ROOT, Settings
 from tests.builds import Build, copy_build, query
 from tests.captures import SAMPLE

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from dagster_project.core.market_time import PKT
+from dagster_project.core.dating.market_time import PKT
 from dagster_project.settings import PROJECT_ROOT
 from tests.builds import Snapshot, snapshot
 from tests.captures import SAMPLE, index_line, page, sample_ticker_lines, stock_line, write

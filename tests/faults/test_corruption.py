@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from dagster_project.core.errors import WarehouseError
-from dagster_project.core.warehouse import (
+from dagster_project.core.warehouse.database import (
     database_problem,
     publish,
     remove_stale_publishing_files,

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dagster_project.core.build_stamp import BUILD_STAMP
+from dagster_project.core.build.stamp import BUILD_STAMP
 from dagster_project.core.processes import pid_is_alive
 from dagster_project.settings import Settings
 from tests.builds import copy_build, snapshot

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from rich.console import Console
 
-from dagster_project.core.market_time import PKT
+from dagster_project.core.dating.market_time import PKT
 from dagster_project.report.data import (
     Breadth,
     CaptureAudit,

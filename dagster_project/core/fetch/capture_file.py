@@ -16,9 +16,9 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dagster_project.core.dating.market_time import PKT, UNIX_EPOCH
 from dagster_project.core.fetch.http import FetchOutcome
 from dagster_project.core.fetch.sidecar import FetchSidecar, encode_sidecar, sidecar_path
-from dagster_project.core.market_time import PKT, UNIX_EPOCH
 
 FETCHED_SUBDIR = "fetched"
 _HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)

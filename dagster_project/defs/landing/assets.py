@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from dagster_project.core.calendar import psx_calendar
-from dagster_project.core.landing import land
+from dagster_project.core.dating.calendar import psx_calendar
+from dagster_project.core.raw.landing import land
 from dagster_project.defs.landing.fetch import FETCHED_PAGES
 from dagster_project.defs.metadata import markdown_table
 from dagster_project.defs.partitions import WORK_DB_POOL

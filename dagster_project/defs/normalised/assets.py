@@ -1,15 +1,15 @@
 """Normalise: quotes, index levels, rejected lines and headlines of every capture not yet parsed.
 
-The frames go to the lake (``core/lake.py``: Parquet, one partition per capture date); the working
-database mirrors it (``core/lake_sources.py``: ``normalised.quotes`` …, reloading only the
-partitions that changed), and dbt reads those tables as its sources.
+The frames go to the lake (``core/lake/files.py``: Parquet, one partition per capture date);
+the working database mirrors it (``core/lake/mirror.py``: ``normalised.quotes`` …, reloading
+only the partitions that changed), and dbt reads those tables as its sources.
 
 A graph of three steps, so that an executor with processes (``MARKET_WORKERS`` > 1: Dagster's
 multiprocess executor; a cluster executor elsewhere) parses batches side by side:
 ``plan_normalise`` splits the pending captures into batches of capture dates
-(``core/lake_batches.py``), one ``normalise_batch`` step per batch writes its partitions, and
+(``core/normalise/batches.py``), one ``normalise_batch`` step per batch writes its partitions, and
 ``mirror_normalised`` normalises the captures dated only by their page, then mirrors the lake.
-What each step does is ``core/pending.py``; the steps only wire it and report it.
+What each step does is ``core/normalise/pending.py``; the steps only wire it and report it.
 """
 
 from collections.abc import Iterator
@@ -17,10 +17,10 @@ from typing import Any
 
 import dagster as dg
 
-from dagster_project.core import planning
-from dagster_project.core.calendar import psx_calendar
-from dagster_project.core.lake_batches import Batch, combined
-from dagster_project.core.pending import (
+from dagster_project.core.build import planning
+from dagster_project.core.dating.calendar import psx_calendar
+from dagster_project.core.normalise.batches import Batch, combined
+from dagster_project.core.normalise.pending import (
     NORMALISED_TABLES,
     Normaliser,
     normalise_pending,

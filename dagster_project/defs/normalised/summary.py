@@ -8,8 +8,8 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from dagster_project.core import lake as lake_files
-from dagster_project.core.pending import NORMALISED_TABLES, Normalised
+from dagster_project.core.lake import files as lake_files
+from dagster_project.core.normalise.pending import NORMALISED_TABLES, Normalised
 from dagster_project.defs.metadata import headline_items, markdown_list, markdown_table
 
 _SAMPLE_ROWS = 20

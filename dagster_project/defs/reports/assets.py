@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from dagster_project.core.warehouse import connect
+from dagster_project.core.warehouse.database import connect
 from dagster_project.defs.resources import MarketResource
 from dagster_project.report.build_summary import NO_MARKET_DATE, capture_lines
 from dagster_project.report.data import market_dates

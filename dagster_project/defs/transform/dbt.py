@@ -17,9 +17,9 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from dagster_project.core import planning
-from dagster_project.core.dbt_manifest import daily_models, read_manifest
-from dagster_project.core.dbt_parse import ensure_manifest
+from dagster_project.core.build import planning
+from dagster_project.core.build.dbt_manifest import daily_models, read_manifest
+from dagster_project.core.build.dbt_parse import ensure_manifest
 from dagster_project.defs.deployment import DEPLOYMENT
 from dagster_project.defs.partitions import WORK_DB_POOL, market_date_partitions
 from dagster_project.defs.resources import MarketResource
@@ -85,7 +85,7 @@ dbt_project = DbtProject(
 
 def parsed_project(settings: Settings) -> Path:
     """The manifest in ``settings``' dbt target dir, parsed (or copied from the shared parse of
-    the same project: ``core/dbt_parse.py``) when it is missing or stale."""
+    the same project: ``core/build/dbt_parse.py``) when it is missing or stale."""
     return ensure_manifest(
         dbt_executable=DBT_EXECUTABLE,
         project_dir=DBT_PROJECT_DIR,

@@ -11,10 +11,10 @@ from typing import Any
 
 import dagster as dg
 
-from dagster_project.core.dbt_manifest import model_columns, read_manifest
+from dagster_project.core.build.dbt_manifest import model_columns, read_manifest
 from dagster_project.core.errors import ConfigError
-from dagster_project.core.spark_tables import load_spark_tables
-from dagster_project.core.warehouse import connect
+from dagster_project.core.warehouse.database import connect
+from dagster_project.core.warehouse.spark_tables import load_spark_tables
 from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
 
 SPARK_TARGET = "spark"

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from dagster_project.core.errors import WarehouseError
-from dagster_project.core.warehouse import PUBLIC_SCHEMAS, connect, missing_relations, publish
+from dagster_project.core.warehouse.database import PUBLIC_SCHEMAS, connect, missing_relations, publish
 from dagster_project.defs.metadata import markdown_table
 from dagster_project.defs.partitions import WORK_DB_POOL
 from dagster_project.defs.resources import MarketResource

@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from dagster_project.core.calendar import psx_calendar
+from dagster_project.core.dating.calendar import psx_calendar
 from dagster_project.core.errors import ConfigError
 from dagster_project.settings import HOLIDAYS_SEED
 from dagster_project.tools.synth.headlines import headline_names, session_headlines

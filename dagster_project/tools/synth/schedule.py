@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from dagster_project.core.calendar import psx_calendar
+from dagster_project.core.dating.calendar import psx_calendar
 from dagster_project.settings import HOLIDAYS_SEED
 
 PKT = dt.timezone(dt.timedelta(hours=5), "PKT")

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from dagster_project.core.capture import capture_lines, decode_capture
+from dagster_project.core.capture.decode import capture_lines, decode_capture
 from dagster_project.core.ticker import GENERIC_REASON, lines_frame, parse_lines
 from tests.core.ticker.frames import REJECTED_SCHEMA, rejected
 from tests.strategies import examples

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.core.market_time import PKT
+from dagster_project.core.dating.market_time import PKT
 from tests.builds import build_with_cli
 from tests.captures import SAMPLE, index_line, page, stock_line, write
 

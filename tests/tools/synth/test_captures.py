@@ -13,11 +13,15 @@ from typing import Any
 import polars as pl
 import pytest
 
-from dagster_project.core.calendar import PsxCalendar, psx_calendar
+from dagster_project.core.dating.calendar import PsxCalendar, psx_calendar
+from dagster_project.core.dating.market_time import PKT
 from dagster_project.core.errors import ConfigError
-from dagster_project.core.landing import inventory
-from dagster_project.core.market_time import PKT
-from dagster_project.core.normalise import CaptureSource, NormalisedFrames, normalise_captures
+from dagster_project.core.normalise.captures import (
+    CaptureSource,
+    NormalisedFrames,
+    normalise_captures,
+)
+from dagster_project.core.raw.landing import inventory
 from dagster_project.settings import HOLIDAYS_SEED
 from dagster_project.tools.synth.captures import SynthSummary, write_captures
 from dagster_project.tools.synth.market import INDEX_CODES

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import polars as pl
 
-from dagster_project.core.calendar import psx_calendar
-from dagster_project.core.landing import inventory
-from dagster_project.core.normalise import CaptureSource, normalise_captures
+from dagster_project.core.dating.calendar import psx_calendar
+from dagster_project.core.normalise.captures import CaptureSource, normalise_captures
+from dagster_project.core.raw.landing import inventory
 from dagster_project.settings import HOLIDAYS_SEED
 from dagster_project.tools.synth.captures import write_captures
 from dagster_project.tools.synth.headlines import (
