@@ -4,14 +4,19 @@ Every value shown in Markdown is escaped (:func:`markdown_escape`): a headline, 
 URL is page or user text and must never render as a link, an image or HTML in the UI.
 """
 
+from __future__ import annotations
+
 import re
 from collections.abc import Sequence
 
+import dagster as dg
 import duckdb
 import polars as pl
 
 from dagster_project.core.capture.text import printable
 from dagster_project.core.warehouse.database import query_frame
+from dagster_project.report.build_summary import NO_MARKET_DATE
+from dagster_project.report.page import LatestReport, day_figures
 
 __all__ = [
     "headline_items",
@@ -20,6 +25,7 @@ __all__ = [
     "markdown_table",
     "query_frame",
     "query_markdown",
+    "report_metadata",
 ]
 
 
@@ -74,3 +80,21 @@ def headline_items(frame: pl.DataFrame) -> list[str]:
         + ")_"
         for row in distinct.iter_rows(named=True)
     ]
+
+
+def report_metadata(latest: LatestReport) -> dict[str, dg.RawMetadataValue]:
+    """The report step's metadata: where the report is and the day in a few figures, or, when
+    the warehouse holds no market date, a note and the captures' audit."""
+    if latest.written is None:
+        return {
+            "market_date": "",
+            "note": f"{NO_MARKET_DATE}; no report written",
+            "captures": dg.MetadataValue.text("\n".join(latest.captures)),
+        }
+    path = latest.written.path
+    return {
+        "path": dg.MetadataValue.path(str(path)),
+        "url": dg.MetadataValue.url(path.as_uri()),
+        "bytes": latest.written.size,
+        **day_figures(latest.written.day),
+    }

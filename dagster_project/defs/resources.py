@@ -30,7 +30,6 @@ from dagster_project.defs.dagster_private import MarketDbtCliResource
 from dagster_project.settings import (
     DBT_EXECUTABLE,
     DBT_PROJECT_DIR,
-    DEFAULT_PAGES_FILE,
     SETTINGS,
     Settings,
     make_settings,
@@ -39,6 +38,8 @@ from dagster_project.settings import (
 _FETCH_DEFAULTS = FetchPolicy()
 #: The settings the ``market`` resource carries, one config field each (``resource=True``).
 _CARRIED = tuple(item for item in SETTINGS if item.spec.resource)
+#: The one setting the ``fetch`` resource carries (its other fields are the fetch policy's).
+_PAGES_FILE = next(item for item in SETTINGS if item.name == "pages_file")
 
 
 def _market_fields() -> tuple[dict[str, type], dict[str, Any]]:
@@ -77,7 +78,9 @@ class MarketResource(dg.ConfigurableResource):  # type: ignore[type-arg]
 class FetchResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     """The list of pages to fetch and how patiently to fetch them."""
 
-    pages_file: str = str(DEFAULT_PAGES_FILE)
+    pages_file: str = pydantic.Field(
+        default=_PAGES_FILE.resource_default, description=_PAGES_FILE.spec.help
+    )
     connect_timeout: float = _FETCH_DEFAULTS.connect_timeout
     read_timeout: float = _FETCH_DEFAULTS.read_timeout
     total_timeout: float = _FETCH_DEFAULTS.total_timeout
@@ -100,7 +103,8 @@ class FetchResource(dg.ConfigurableResource):  # type: ignore[type-arg]
         )
 
     def pages_path(self) -> Path:
-        return Path(self.pages_file).expanduser().resolve()
+        """The pages file, resolved as the setting resolves it (empty: the default)."""
+        return Path(_PAGES_FILE.resolve(_PAGES_FILE.from_resource(self.pages_file), {}))
 
     def pages(self) -> list[Page]:
         return load_page_list(self.pages_path())
@@ -116,7 +120,7 @@ def market_resource(settings: Settings) -> MarketResource:
 
 
 def fetch_resource(settings: Settings) -> FetchResource:
-    return FetchResource(pages_file=str(settings.pages_file))
+    return FetchResource(pages_file=_PAGES_FILE.to_resource(settings.pages_file))
 
 
 def resources(settings: Settings) -> dict[str, Any]:
@@ -134,5 +138,5 @@ def resources_run_config(settings: Settings) -> dict[str, Any]:
     """Run config that points a run's resources at ``settings`` (a CLI build's own)."""
     return {
         "market": {"config": market_config(settings)},
-        "fetch": {"config": {"pages_file": str(settings.pages_file)}},
+        "fetch": {"config": {"pages_file": _PAGES_FILE.to_resource(settings.pages_file)}},
     }

@@ -8,21 +8,26 @@ no font or stylesheet to fetch, so the file opens offline, prints, and can be ma
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from dagster_project.report.data import DayReport, load_day
+from dagster_project.core.warehouse.database import connect
+from dagster_project.report.build_summary import NO_MARKET_DATE, capture_lines
+from dagster_project.report.data import DayReport, load_day, market_dates
 from dagster_project.report.format import percent, price, short_date
 from dagster_project.report.html import render_html
 
 __all__ = [
     "DayReport",
+    "LatestReport",
     "ReportFile",
     "day_figures",
     "default_report_path",
     "render_report",
+    "report_latest_day",
     "write_report",
 ]
 
@@ -34,6 +39,35 @@ class ReportFile:
     path: Path
     day: DayReport
     size: int
+
+
+@dataclass(frozen=True, slots=True)
+class LatestReport:
+    """What the report step made of the published warehouse: the latest day's report, or none
+    when the warehouse holds no market date yet; the captures' audit in either case."""
+
+    written: ReportFile | None
+    captures: tuple[str, ...]
+
+    @property
+    def level(self) -> int:
+        """A warning when there was nothing to report, information otherwise."""
+        return logging.WARNING if self.written is None else logging.INFO
+
+    @property
+    def message(self) -> str:
+        """One log line: where the report went, or why there is none and what was captured."""
+        if self.written is None:
+            return f"{NO_MARKET_DATE}; no report written. " + " ".join(self.captures)
+        return f"wrote {self.written.path}"
+
+
+def report_latest_day(warehouse: Path) -> LatestReport:
+    """Write the latest market date's report beside ``warehouse``, unless it holds no date."""
+    with connect(warehouse, read_only=True) as con:
+        has_data = bool(market_dates(con))
+        captures = tuple(capture_lines(con))
+    return LatestReport(write_report(warehouse) if has_data else None, captures)
 
 
 def default_report_path(warehouse: Path, market_date: dt.date) -> Path:

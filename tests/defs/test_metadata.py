@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
+import dagster as dg
 import duckdb
 import polars as pl
 import pytest
@@ -20,7 +22,10 @@ from dagster_project.defs.metadata import (
     markdown_table,
     query_frame,
     query_markdown,
+    report_metadata,
 )
+from dagster_project.report.page import LatestReport, ReportFile
+from tests.report.days import day
 
 
 @pytest.fixture
@@ -123,3 +128,24 @@ def test_headline_items_need_only_the_headline_and_its_kind() -> None:
     frame = pl.DataFrame({"headline": ["Rupee steady"], "headline_kind": ["story"]})
     assert headline_items(frame) == ["Rupee steady _(story)_"]
     assert headline_items(frame.clear()) == []
+
+
+def test_the_report_metadata_links_the_file_and_gives_the_day(tmp_path: Path) -> None:
+    path = tmp_path / "reports" / "market-report-2024-10-18.html"
+    metadata = report_metadata(LatestReport(ReportFile(path, day(), 1234), captures=()))
+    assert metadata == {
+        "path": dg.MetadataValue.path(str(path)),
+        "url": dg.MetadataValue.url(path.as_uri()),
+        "bytes": 1234,
+        "market_date": "Fri 18 Oct 2024",
+        "breadth": "12 up / 15 down / 3 unchanged",
+    }
+
+
+def test_without_a_market_date_the_report_metadata_says_so_with_the_captures() -> None:
+    metadata = report_metadata(LatestReport(None, captures=("2 captures", "1 rejected")))
+    assert metadata == {
+        "market_date": "",
+        "note": "no market date loaded yet; no report written",
+        "captures": dg.MetadataValue.text("2 captures\n1 rejected"),
+    }

@@ -1,28 +1,16 @@
-"""``report/page.py::day_figures``: the day in a few figures, with or without indices, movers."""
+"""``report/page.py``: the day in a few figures (with or without indices, movers), and what the
+report step makes of a warehouse that holds no market date yet."""
 
 from __future__ import annotations
 
-import datetime as dt
+import logging
 from decimal import Decimal
+from pathlib import Path
 
-from dagster_project.report.data import Breadth, CaptureAudit, DayReport, IndexDay, Quote
-from dagster_project.report.page import day_figures
-
-
-def quote(symbol: str, pct: str, *, gainer: int | None, loser: int | None) -> Quote:
-    return Quote(symbol, None, "Cement", Decimal("10"), Decimal("1"), Decimal(pct), gainer, loser)
-
-
-def day(*, indices: tuple[IndexDay, ...] = (), quotes: tuple[Quote, ...] = ()) -> DayReport:
-    return DayReport(
-        market_date=dt.date(2024, 10, 18),
-        indices=indices,
-        quotes=quotes,
-        sectors=(),
-        breadth=Breadth(advancers=12, decliners=15, unchanged=3),
-        audit=CaptureAudit(captures=(), rejected_lines=0, undated_rejected=0),
-        top_n=5,
-    )
+from dagster_project.core.warehouse.database import connect
+from dagster_project.report.build_summary import NO_MARKET_DATE
+from dagster_project.report.page import LatestReport, ReportFile, day_figures, report_latest_day
+from tests.report.days import IndexDay, day, quote
 
 
 def test_a_full_day_names_the_lead_index_and_the_top_movers() -> None:
@@ -48,3 +36,27 @@ def test_a_day_without_indices_or_movers_gives_its_date_and_breadth_only() -> No
         "market_date": "Fri 18 Oct 2024",
         "breadth": "12 up / 15 down / 3 unchanged",
     }
+
+
+def test_a_warehouse_without_a_market_date_gets_no_report_and_a_warning(tmp_path: Path) -> None:
+    warehouse = tmp_path / "market.duckdb"
+    with connect(warehouse) as con:
+        con.execute(
+            "create schema marts; create table marts.fct_daily_movers (market_date date);"
+            "create schema audit; create table audit.captures (status varchar, dated_by varchar,"
+            " reason varchar, source_path varchar);"
+            "insert into audit.captures values ('rejected', null, 'no ticker lines', 'a.txt')"
+        )
+    latest = report_latest_day(warehouse)
+    assert latest.written is None
+    assert latest.level == logging.WARNING
+    assert latest.message.startswith(f"{NO_MARKET_DATE}; no report written. ")
+    assert any("no ticker lines" in line for line in latest.captures)
+    assert " ".join(latest.captures) in latest.message
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_written_report_is_logged_as_information(tmp_path: Path) -> None:
+    path = tmp_path / "reports" / "market-report-2024-10-18.html"
+    latest = LatestReport(ReportFile(path=path, day=day(), size=10), captures=("1 capture",))
+    assert (latest.level, latest.message) == (logging.INFO, f"wrote {path}")
