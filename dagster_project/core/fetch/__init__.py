@@ -14,6 +14,8 @@ One module per concept; import each name from its home:
 - ``robots``: robots.txt read once per site in a run, and honoured;
 - ``retry_after``: a ``Retry-After`` header read as seconds;
 - ``capture_file``: ``write_capture``, a fetched body stored under ``<raw>/fetched/YYYY/MM/DD/``;
+- ``landed``: ``fetch_pages``, the configured pages fetched into the raw dir, each outcome told
+  (what the fetch asset runs);
 - ``sidecar``: the hidden JSON file beside each fetched capture (URL, fetch time), written and
   read back.
 """
