@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from dagster_project.cli.options import add_setting_options, settings_from_options
+from dagster_project.cli.options import add_command, add_setting_options, settings_from_options
 from dagster_project.core.build.dbt_manifest import daily_facts, read_manifest
 from dagster_project.core.build.dbt_parse import ensure_manifest
 from dagster_project.core.build.planning import dbt_source_files
@@ -47,8 +47,18 @@ def export(args: argparse.Namespace) -> int:
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``export [--warehouse W] [--out DIR]``."""
-    parser = commands.add_parser(
-        "export", help="write every mart as Parquet plus a marts.sql of views over it"
+    parser = add_command(
+        commands,
+        "export",
+        summary="write every mart as Parquet plus a marts.sql of views over it",
+        description="Write every table of the published warehouse's marts as Parquet (the daily "
+        "facts partitioned by year) and a marts.sql of views over the files, for any DuckDB "
+        "(1.x included) or any Parquet reader.",
+        examples=[
+            "market-snapshots export",
+            'market-snapshots export --out /tmp/export && duckdb -c ".read /tmp/export/marts.sql"',
+        ],
+        settings=["warehouse"],
     )
     add_setting_options(parser, ["warehouse"])
     parser.add_argument(

@@ -11,11 +11,25 @@ from pathlib import Path
 
 from dagster_project.cli import build as build_commands
 from dagster_project.cli import export as export_commands
+from dagster_project.cli import fetch as fetch_commands
 from dagster_project.cli import report as report_commands
-from dagster_project.cli.options import add_setting_options, settings_from_options
+from dagster_project.cli.options import add_command, add_setting_options, settings_from_options
 from dagster_project.cli.synth import add_parser as add_synth_parser
 from dagster_project.core.errors import MarketSnapshotsError
 from dagster_project.settings import Settings, export_settings
+
+DESCRIPTION = """\
+Turn captures of Business Recorder pages (text or HTML) into a DuckDB warehouse of Pakistan
+Stock Exchange market facts: daily movers, sectors, index changes, intraday values and
+headlines linked to symbols. Each command has its own --help with examples and the
+environment variables it honours."""
+EPILOG = """\
+examples:
+  market-snapshots build --raw-dir raw/ --warehouse warehouse/market.duckdb
+  market-snapshots summary
+  market-snapshots fetch && market-snapshots build
+
+docs: README.md (querying, operating), docs/configuration.md (every setting)."""
 
 
 def _settings_from(args: argparse.Namespace) -> Settings:
@@ -55,16 +69,62 @@ def dev(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover - execv does not return
 
 
+def versions() -> str:
+    """The package's version and those of the engines it runs (read without importing them)."""
+    from importlib import metadata
+
+    parts = [f"market-snapshots {metadata.version('market-snapshots')}"]
+    for package in ("dagster", "dagster-dbt", "dbt-core", "dbt-duckdb", "duckdb", "polars"):
+        try:
+            parts.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{package} (not installed)")
+    return parts[0] + " (" + ", ".join(parts[1:]) + ")"
+
+
+class _Version(argparse.Action):
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the versions and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        print(versions())
+        parser.exit()
+
+
 def parser() -> argparse.ArgumentParser:
-    main_parser = argparse.ArgumentParser(prog="market-snapshots", description=__doc__)
-    commands = main_parser.add_subparsers(dest="command", required=True)
-    build_parser = commands.add_parser(
-        "build", help="build and publish the warehouse from the raw dir"
+    main_parser = argparse.ArgumentParser(
+        prog="market-snapshots",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    main_parser.add_argument("--version", action=_Version)
+    commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    build_parser = add_command(
+        commands,
+        "build",
+        summary="build and publish the warehouse from the raw dir",
+        description="Land the captures of the raw dir, normalise the new ones, rebuild the "
+        "market dates they change and publish the warehouse file atomically; with nothing new "
+        "since the last build it does nothing and says so. Exit 0 when the warehouse was "
+        "published, 1 when a step failed (the previous warehouse stays), 2 on a usage error.",
+        examples=[
+            "market-snapshots build",
+            "market-snapshots build --raw-dir ~/captures --warehouse ~/psx/market.duckdb",
+            "MARKET_TRUST_FILE_TIMES=1 market-snapshots build",
+        ],
+        settings=None,
     )
     add_setting_options(build_parser)
     build_parser.set_defaults(handler=build)
-    backfill_parser = commands.add_parser(
-        "backfill", help="rebuild the facts of a range of market dates (one Dagster run)"
+    backfill_parser = add_command(
+        commands,
+        "backfill",
+        summary="rebuild the facts of a range of market dates (one Dagster run)",
+        description="Land and normalise as build does, then rebuild every PSX session from "
+        "--from to --to in one run and publish (weekends and holidays are no sessions).",
+        examples=["market-snapshots backfill --from 2024-10-01 --to 2024-10-31"],
+        settings=None,
     )
     add_setting_options(backfill_parser)
     backfill_parser.add_argument(
@@ -74,13 +134,20 @@ def parser() -> argparse.ArgumentParser:
         "--to", dest="end", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD"
     )
     backfill_parser.set_defaults(handler=backfill)
-    dev_parser = commands.add_parser(
-        "dev", help="open the Dagster UI (dagster dev) on this project"
+    dev_parser = add_command(
+        commands,
+        "dev",
+        summary="open the Dagster UI (dagster dev) on this project",
+        description="Start the Dagster UI on the same definitions and the same Dagster instance "
+        "as build, so its runs, assets and checks are the ones the command line made.",
+        examples=["market-snapshots dev", "market-snapshots dev --port 3001"],
+        settings=None,
     )
     add_setting_options(dev_parser)
     dev_parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     dev_parser.add_argument("--port", type=int, help="port (default $DAGSTER_PORT or 3000)")
     dev_parser.set_defaults(handler=dev)
+    fetch_commands.add_parser(commands)
     report_commands.add_parser(commands)
     export_commands.add_parser(commands)
     add_synth_parser(commands)

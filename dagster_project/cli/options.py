@@ -7,9 +7,36 @@ variable it overrides and the default. Given on the command line, it overrides t
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Mapping
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
 
 from dagster_project.settings import SETTING, SETTINGS, Settings, load_settings
+
+
+def add_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    *,
+    summary: str,
+    description: str,
+    examples: Sequence[str],
+    settings: Iterable[str] | None = (),
+) -> argparse.ArgumentParser:
+    """A subcommand whose ``--help`` says what it does, shows examples and lists the environment
+    variables it honours (``settings``: those of these declarations; None: every one)."""
+    honoured = list(SETTINGS) if settings is None else [SETTING[name] for name in settings]
+    epilog = ["examples:", *(f"  {example}" for example in examples)]
+    if honoured:
+        width = max(len(item.env) for item in honoured)
+        epilog += ["", "environment (a command-line option wins over its variable):"]
+        epilog += [f"  {item.env:<{width}}  {item.spec.help.replace('`', '')}" for item in honoured]
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=textwrap.fill(description, 79),
+        epilog="\n".join(epilog),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
 
 def add_setting_options(
@@ -29,10 +56,11 @@ def add_setting_options(
 
 
 def environment_with_options(args: argparse.Namespace, env: Mapping[str, str]) -> dict[str, str]:
-    """``env`` with the variables of the setting options given on the command line."""
+    """``env`` with the variables of the setting options given on the command line (those a
+    command added: every ``option=True`` setting, or the ones it named)."""
     merged = dict(env)
     for item in SETTINGS:
-        value = getattr(args, item.name, None) if item.spec.option else None
+        value = getattr(args, item.name, None)
         if value:
             merged[item.env] = value if isinstance(value, str) else item.show(value)
     return merged

@@ -7,7 +7,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from dagster_project.cli.options import add_setting_options, settings_from_options
+from dagster_project.cli.options import add_command, add_setting_options, settings_from_options
 from dagster_project.core.errors import NoMarketDateError
 from dagster_project.settings import Settings
 
@@ -80,8 +80,18 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``report [--date D] [--out FILE] [--warehouse W]`` and ``summary``."""
-    report_parser = commands.add_parser(
-        "report", help="write the day's market report as one self-contained HTML file"
+    report_parser = add_command(
+        commands,
+        "report",
+        summary="write the day's market report as one self-contained HTML file",
+        description="Write one market day of the published warehouse (the latest by default) as "
+        "an HTML page with inline charts and no script or font to fetch: it opens offline, "
+        "prints, and can be mailed as it is.",
+        examples=[
+            "market-snapshots report",
+            "market-snapshots report --date 2024-10-18 --out day.html",
+        ],
+        settings=["warehouse"],
     )
     _add_common(report_parser)
     report_parser.add_argument(
@@ -89,8 +99,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="HTML file to write (default <warehouse dir>/reports/market-report-YYYY-MM-DD.html)",
     )
     report_parser.set_defaults(handler=report)
-    summary_parser = commands.add_parser(
-        "summary", help="print the day's market summary in the terminal"
+    summary_parser = add_command(
+        commands,
+        "summary",
+        summary="print the day's market summary in the terminal",
+        description="Print one market day of the published warehouse (the latest by default): "
+        "the indices, the top movers, the sectors and what the captures gave.",
+        examples=["market-snapshots summary", "market-snapshots summary --date 2024-10-18"],
+        settings=["warehouse"],
     )
     _add_common(summary_parser)
     summary_parser.set_defaults(handler=summary)

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from dagster_project.cli.options import add_command
 from dagster_project.tools.synth.captures import EXPECTED_FILE, write_captures
 
 
@@ -36,8 +37,18 @@ def _synth(args: argparse.Namespace) -> int:
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``market-snapshots synth`` on the CLI's sub-command set."""
-    synth = commands.add_parser(
-        "synth", help="write synthetic captures (for tests and benchmarks) and expected.json"
+    synth = add_command(
+        commands,
+        "synth",
+        summary="write synthetic captures (for tests and benchmarks) and expected.json",
+        description="Write PSX sessions in the site's exact text format (some as HTML, with "
+        "replays, duplicates and broken lines, and headlines naming strip companies), plus "
+        "expected.json: the closes the warehouse should show and the symbols each day's "
+        "headlines name.",
+        examples=[
+            "market-snapshots synth --days 250 --captures-per-day 12 --out /tmp/raw --seed 1",
+            "market-snapshots build --raw-dir /tmp/raw --warehouse /tmp/wh/market.duckdb",
+        ],
     )
     synth.add_argument("--days", type=int, required=True, help="number of PSX sessions")
     synth.add_argument("--symbols", type=int, default=30, help="stocks on the strip (default 30)")

@@ -72,3 +72,35 @@ def test_the_setting_options_are_the_declared_ones(
     given = [*args, "--state-dir", str(tmp_path / "state")]
     assert _settings_from(parser().parse_args(given)).state_dir == tmp_path / "state"
     assert os.environ["MARKET_STATE_DIR"] == str(tmp_path / "state")
+
+
+def test_version_names_the_package_and_its_engines() -> None:
+    done = run_cli("--version")
+    assert done.returncode == 0
+    assert done.stdout.startswith("market-snapshots 0.1.0 (dagster 1.13.27, dagster-dbt 0.29.27, ")
+    for package in ("dbt-core 1.11.", "dbt-duckdb 1.11.1", "duckdb ", "polars "):
+        assert package in done.stdout
+
+
+def test_each_command_explains_itself(capsys: pytest.CaptureFixture[str]) -> None:
+    """Plain text (no reStructuredText quotes); every command described, with examples and the
+    variables it honours."""
+    with pytest.raises(SystemExit):
+        parser().parse_args(["--help"])
+    top = capsys.readouterr().out
+    commands = ["build", "backfill", "dev", "fetch", "report", "summary", "export", "synth"]
+    assert all(f"    {command} " in top for command in commands)
+    assert "``" not in top and "examples:" in top
+    honoured = {
+        "build": "MARKET_WORKERS",
+        "fetch": "MARKET_PAGES_FILE",
+        "export": "MARKET_WAREHOUSE",
+    }
+    for command in commands:
+        with pytest.raises(SystemExit):
+            parser().parse_args([command, "--help"])
+        text = capsys.readouterr().out
+        assert "``" not in text
+        assert f"examples:\n  market-snapshots {command}" in text
+        if command in honoured:
+            assert f"\n  {honoured[command]} " in text.split("environment")[1]
