@@ -1,4 +1,6 @@
 -- A code is an index or a stock, never both: the seeds must not disagree.
+{{ config(meta={'dagster': {'ref': {'name': 'psx_index_codes'}}}) }}
+
 with
 
 index_codes as (

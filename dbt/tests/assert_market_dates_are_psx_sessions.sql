@@ -1,5 +1,5 @@
 -- A market date is a PSX session: never a weekend nor a holiday of the psx_holidays seed.
-{{ config(meta={'dagster': {'asset_key': ['audit', 'captures']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'audit_captures'}}}) }}
 
 with
 

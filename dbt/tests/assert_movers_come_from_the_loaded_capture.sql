@@ -1,5 +1,5 @@
 -- Each mover row comes from the capture audit.captures marks as loaded for that market date.
-{{ config(meta={'dagster': {'asset_key': ['marts', 'fct_daily_movers']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_daily_movers'}}}) }}
 
 with
 

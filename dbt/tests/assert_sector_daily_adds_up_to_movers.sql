@@ -1,6 +1,6 @@
 -- Per market date the sectors' symbol counts add up to the movers, and each sector's
 -- advancers + decliners + unchanged equals its symbol_count when no change is null.
-{{ config(meta={'dagster': {'asset_key': ['marts', 'fct_sector_daily']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_sector_daily'}}}) }}
 
 with
 

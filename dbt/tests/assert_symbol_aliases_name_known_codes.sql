@@ -1,4 +1,6 @@
 -- Every alias names a symbol of the sector seed or an index of the index-code seed.
+{{ config(meta={'dagster': {'ref': {'name': 'psx_symbol_aliases'}}}) }}
+
 with
 
 aliases as (

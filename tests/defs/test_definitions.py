@@ -1,6 +1,9 @@
+import json
+
 import dagster as dg
 
 from dagster_project.definitions import defs
+from dagster_project.defs.transform.dbt import DBT_MANIFEST
 
 
 def keys() -> set[str]:
@@ -78,3 +81,14 @@ def test_the_daily_fact_tables_are_partitioned_and_the_views_over_them_are_not()
         dg.AssetKey(["marts", "latest_daily_movers"]) in daily_job.asset_layer.executable_asset_keys
     )
     assert graph.get(dg.AssetKey(["bi", "daily_movers"])).partitions_def is None
+
+
+def test_every_dbt_data_test_is_an_asset_check_of_a_model() -> None:
+    """dagster-dbt logs a warning and an observation, not a check, for a test it cannot attach:
+    a source test (the landing sources are tested on their staging models) or a singular test
+    on several models without ``meta.dagster.ref``."""
+    nodes = json.loads(DBT_MANIFEST.read_text())["nodes"].values()
+    tests = {node["name"] for node in nodes if node["resource_type"] == "test"}
+    checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
+    assert len(tests) > 100
+    assert tests <= checks

@@ -14,6 +14,7 @@ from tests.support import run_cli
 def test_build_command_publishes_and_summarises(sample_build: Settings) -> None:
     log = (sample_build.warehouse.parent.parent / "build.log").read_text(encoding="utf-8")
     assert "captures: 1 loaded" in log
+    assert " - WARNING - " not in log  # a clean build warns of nothing (every dbt test a check)
     con = duckdb.connect(str(sample_build.warehouse), read_only=True)
     try:
         assert con.execute("select count(*) from marts.fct_daily_movers").fetchall() == [(30,)]
