@@ -189,7 +189,7 @@ class Settings:
     log_level: str = setting(
         "INFO",
         env="MARKET_LOG_LEVEL",
-        help="the console log level of a build's Dagster runs",
+        help="the level of a build's Dagster log (its log file, and the terminal with --verbose)",
         coerce=_upper,
     )
     workers: int = setting(

@@ -176,7 +176,12 @@ def _build_inputs(settings: Settings) -> BuildInputs:
 
 
 def run(
-    settings: Settings, action: str, *, start: dt.date | None = None, end: dt.date | None = None
+    settings: Settings,
+    action: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    verbose: bool = False,
 ) -> int:
     """Run a build or a backfill in this process, holding the build lock; the exit status.
 
@@ -189,7 +194,7 @@ def run(
     _check_raw_dir(settings.raw_dir)
     published = _signature(settings.warehouse)
     try:
-        return _run_locked(settings, action, start=start, end=end)
+        return _run_locked(settings, action, start=start, end=end, verbose=verbose)
     except Exception as exc:
         if not is_disk_full(exc):
             raise
@@ -201,7 +206,12 @@ def run(
 
 
 def _run_locked(
-    settings: Settings, action: str, *, start: dt.date | None, end: dt.date | None
+    settings: Settings,
+    action: str,
+    *,
+    start: dt.date | None,
+    end: dt.date | None,
+    verbose: bool,
 ) -> int:
     from dagster_project.core.build.stamp import (
         clear_stamp,
@@ -220,9 +230,13 @@ def _run_locked(
             print(_summary(settings))
             return 0
         clear_stamp(settings.state_dir)
+        from dagster_project.cli.progress import shown_build
         from dagster_project.cli.runs import run_backfill, run_build
 
-        with open_instance(settings) as instance:
+        with (
+            shown_build(settings.state_dir, verbose=verbose) as log,
+            open_instance(settings) as instance,
+        ):
             if action == "build":
                 outcome = run_build(settings, instance=instance)
             else:
@@ -238,6 +252,8 @@ def _run_locked(
             )
     if not outcome.success:
         _report_failure(action, settings, outcome)
+        print(f"the build's full log: {log}", file=sys.stderr)
         return 1
     print(_summary(settings))
+    print(f"log: {log}")
     return 0

@@ -40,12 +40,14 @@ def _settings_from(args: argparse.Namespace) -> Settings:
 
 def build(args: argparse.Namespace) -> int:
     """Ingest new captures, rebuild the market dates they changed, publish."""
-    return build_commands.run(_settings_from(args), "build")
+    return build_commands.run(_settings_from(args), "build", verbose=args.verbose)
 
 
 def backfill(args: argparse.Namespace) -> int:
     """Ingest, then rebuild every market date of a range in one run, publish."""
-    return build_commands.run(_settings_from(args), "backfill", start=args.start, end=args.end)
+    return build_commands.run(
+        _settings_from(args), "backfill", start=args.start, end=args.end, verbose=args.verbose
+    )
 
 
 def dev(args: argparse.Namespace) -> int:
@@ -91,6 +93,15 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def _add_verbose(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show the full Dagster and dbt log instead of the progress (it always goes to "
+        "<state dir>/logs/build-<time>.log; its level: MARKET_LOG_LEVEL)",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
         prog="market-snapshots",
@@ -116,6 +127,7 @@ def parser() -> argparse.ArgumentParser:
         settings=None,
     )
     add_setting_options(build_parser)
+    _add_verbose(build_parser)
     build_parser.set_defaults(handler=build)
     backfill_parser = add_command(
         commands,
@@ -133,6 +145,7 @@ def parser() -> argparse.ArgumentParser:
     backfill_parser.add_argument(
         "--to", dest="end", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD"
     )
+    _add_verbose(backfill_parser)
     backfill_parser.set_defaults(handler=backfill)
     dev_parser = add_command(
         commands,

@@ -1,5 +1,6 @@
 """``market-snapshots build`` run as a user runs it: what it prints and leaves, and the no-op."""
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -14,7 +15,24 @@ from tests.support import run_cli
 def test_build_command_publishes_and_summarises(sample_build: Settings) -> None:
     log = (sample_build.warehouse.parent.parent / "build.log").read_text(encoding="utf-8")
     assert "captures: 1 loaded" in log
-    assert " - WARNING - " not in log  # a clean build warns of nothing (every dbt test a check)
+    # Quiet: a line a stage, the summary and where the full log went; nothing else.
+    lines = log.splitlines()
+    assert len(lines) <= 25, log
+    stages = [line.split(":")[0] for line in lines[:6]]
+    assert stages == [
+        "landing",
+        "normalising",
+        "dbt base models",
+        "dbt daily facts",
+        "publishing",
+        "report",
+    ], log
+    assert lines[0].startswith("landing: 1 capture file, 1 new (")
+    full = Path(lines[-1].removeprefix("log: "))
+    assert full.parent == sample_build.state_dir / "logs"
+    text = full.read_text(encoding="utf-8")
+    assert "Finished dbt command" in text and re.search(r"^1 of \d+ START ", text, re.M)
+    assert " - WARNING - " not in text  # a clean build warns of nothing (every dbt test a check)
     con = duckdb.connect(str(sample_build.warehouse), read_only=True)
     try:
         assert con.execute("select count(*) from marts.fct_daily_movers").fetchall() == [(30,)]

@@ -62,6 +62,8 @@ def capture_files(
     for note in landed.notes:
         context.log.warning(note)
     files, found = landed.files, landed.found
+    noun = "capture file" if files.height == 1 else "capture files"
+    context.log.info(f"landed {files.height} {noun}, {landed.new_captures} new")
     preview = files.sort("file_modified_at", descending=True).head(10)
     yield dg.MaterializeResult(
         asset_key=CAPTURE_FILES,
