@@ -30,15 +30,22 @@ from dagster_project.settings_spec import (
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_ROOT = PACKAGE_DIR.parent
-DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
+#: A checkout of the repository (``make build``) or an installed wheel (``uv tool install``,
+#: ``pipx install``): the wheel carries the dbt project and ``config/`` inside the package
+#: (``pyproject.toml``'s ``force-include``), and its default raw dir and warehouse are under the
+#: directory it is run from.
+CHECKOUT = (PACKAGE_DIR.parent / "dbt" / "dbt_project.yml").is_file()
+PROJECT_ROOT = PACKAGE_DIR.parent if CHECKOUT else Path.cwd()
+PROJECT_FILES = PACKAGE_DIR.parent if CHECKOUT else PACKAGE_DIR / "project"
+DBT_PROJECT_DIR = PROJECT_FILES / "dbt"
 # dbt is installed beside this interpreter (the project's .venv), whether or not it is on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 HOLIDAYS_SEED = DBT_PROJECT_DIR / "seeds" / "psx_holidays.csv"
 INDEX_CODES_SEED = DBT_PROJECT_DIR / "seeds" / "psx_index_codes.csv"
-DEFAULT_PAGES_FILE = PROJECT_ROOT / "config" / "pages.yaml"
-#: The locked dependencies: a change to them makes the next build run (see ``build_options``).
-UV_LOCK = PROJECT_ROOT / "uv.lock"
+DEFAULT_PAGES_FILE = PROJECT_FILES / "config" / "pages.yaml"
+#: The locked dependencies: a change to them makes the next build run (see ``build_options``);
+#: an installed wheel has none (its own version stands in: a new one rebuilds).
+UV_LOCK = PROJECT_FILES / "uv.lock"
 
 DEFAULT_MAX_CAPTURE_BYTES = 10 * 1024 * 1024
 #: Seconds one HTML page may take to convert before it is rejected

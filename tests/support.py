@@ -1,6 +1,7 @@
 """Helpers shared by the test packages: the CLI as a user runs it, and headless Chromium."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,17 @@ def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         cwd=PROJECT_ROOT,
         env=user_env(**env),
     )
+
+
+_LOG_PATH = re.compile(r"^(?:log|the build's full log): (.+)$", re.MULTILINE)
+
+
+def with_build_log(printed: str) -> str:
+    """What a build printed, followed by its full log (the file the printed ``log:`` line names):
+    the quiet build prints stages only, Dagster's and dbt's own lines are in that file."""
+    found = _LOG_PATH.findall(printed)
+    logs = [Path(path).read_text(errors="replace") for path in found if Path(path).is_file()]
+    return "\n".join([printed, *logs])
 
 
 def launch_chromium(playwright: Any) -> Any:

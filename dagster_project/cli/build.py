@@ -171,7 +171,7 @@ def _build_inputs(settings: Settings) -> BuildInputs:
         holidays_seed=HOLIDAYS_SEED,
         index_codes_seed=INDEX_CODES_SEED,
         package_dir=PACKAGE_DIR,
-        extra_files=[UV_LOCK],
+        extra_files=[UV_LOCK] if UV_LOCK.is_file() else [],
     )
 
 

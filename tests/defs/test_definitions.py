@@ -92,3 +92,19 @@ def test_every_dbt_data_test_is_an_asset_check_of_a_model() -> None:
     checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
     assert len(tests) > 100
     assert tests <= checks
+
+
+def test_every_published_column_has_its_type_in_the_ui() -> None:
+    """The contracts' data_types reach each published asset's column schema (the UI's Type)."""
+    graph = defs.resolve_asset_graph()
+    published = [
+        key for key in graph.get_all_asset_keys() if key.path[0] in ("marts", "bi", "audit")
+    ]
+    assert len(published) == 17
+    for key in published:
+        schema = graph.get(key).metadata["dagster/column_schema"]
+        assert schema.columns, key
+        assert all(column.type and column.type != "?" for column in schema.columns), key
+    movers = graph.get(dg.AssetKey(["marts", "fct_daily_movers"])).metadata
+    types = {column.name: column.type for column in movers["dagster/column_schema"].columns}
+    assert types["close_price"] == "decimal(18,2)" and types["market_date"] == "date"

@@ -10,7 +10,7 @@ import polars as pl
 
 from dagster_project.settings import Settings
 from tests.builds import snapshot
-from tests.support import run_cli
+from tests.support import run_cli, with_build_log
 
 _WORKER = re.compile(
     r" - (\d+) - normalised_captures\.normalise_batch\[(\w+)\] - STEP_WORKER_STARTED"
@@ -40,7 +40,7 @@ def test_two_workers_normalise_batches_in_parallel_processes_and_build_the_same(
         MARKET_LOG_LEVEL="DEBUG",
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    log = done.stdout + done.stderr
+    log = with_build_log(done.stdout + done.stderr)
     workers = dict((key, pid) for pid, key in _WORKER.findall(log))
     assert len(workers) == 2, f"two batches, each a step of its own: {workers}"
     assert len(set(workers.values())) == 2, "each batch ran in a process of its own"

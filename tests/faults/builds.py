@@ -23,7 +23,7 @@ from dagster_project.core.dating.market_time import PKT
 from dagster_project.settings import PROJECT_ROOT
 from tests.builds import Snapshot, snapshot
 from tests.captures import SAMPLE, index_line, page, sample_ticker_lines, stock_line, write
-from tests.support import CLI, user_env
+from tests.support import CLI, user_env, with_build_log
 
 BUILD_TIMEOUT = 240.0
 SAMPLE_DAY = dt.date(2024, 10, 18)
@@ -173,11 +173,12 @@ def start_build(raw: Path, warehouse: Path, *, log: Path, **env: str) -> BuildPr
 
 
 def run_build(raw: Path, warehouse: Path, *, log: Path, **env: str) -> str:
-    """Build to the end; fail with the log's tail unless it succeeded. Returns the log."""
+    """Build to the end; fail with the log's tail unless it succeeded. Returns what it printed and
+    its full log."""
     build = start_build(raw, warehouse, log=log, **env)
     code = build.wait()
-    assert code == 0, build.text()[-4000:]
-    return build.text()
+    assert code == 0, with_build_log(build.text())[-4000:]
+    return with_build_log(build.text())
 
 
 def wait_for(
