@@ -17,7 +17,7 @@ SYNC_EXTRAS ?=
 # module fixtures build once; the session's shared builds are made once for all workers).
 TEST_WORKERS ?= 2
 
-.PHONY: help env build test test-fast coverage dev export bench bi-check lint format clean
+.PHONY: help env build test test-fast coverage dev export docs bench bi-check lint format clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -49,6 +49,9 @@ dev: $(STAMP) ## Open the Dagster UI on http://127.0.0.1:$${DAGSTER_PORT:-3000}
 
 export: $(STAMP) ## Write every mart as Parquet + marts.sql (<warehouse dir>/export/) for any DuckDB
 	$(BIN)/market-snapshots export
+
+docs: $(STAMP) ## Write the dbt docs site of the last build (<warehouse dir>/docs/index.html, offline)
+	$(BIN)/market-snapshots docs
 
 bench: $(STAMP) ## Measure normalising, builds and BI queries (~25 min; BENCH_ARGS=--quick)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dagster_project.cli import build as build_commands
+from dagster_project.cli import docs as docs_commands
 from dagster_project.cli import export as export_commands
 from dagster_project.cli import fetch as fetch_commands
 from dagster_project.cli import report as report_commands
@@ -163,6 +164,7 @@ def parser() -> argparse.ArgumentParser:
     fetch_commands.add_parser(commands)
     report_commands.add_parser(commands)
     export_commands.add_parser(commands)
+    docs_commands.add_parser(commands)
     add_synth_parser(commands)
     return main_parser
 

@@ -89,7 +89,8 @@ def _lead(day: DayReport) -> str:
         sentences.append(f"{escape(head.index_code)} {verb} {price(head.level)}.")
     b = day.breadth
     sentences.append(
-        f"{plural(b.advancers, 'symbol')} advanced, {b.decliners} declined and "
+        f"Of the {plural(b.total, 'symbol')} on Business Recorder's ticker strip, "
+        f"{b.advancers} advanced, {b.decliners} declined and "
         f"{b.unchanged} {'was' if b.unchanged == 1 else 'were'} unchanged."
     )
     leaders = [
@@ -126,10 +127,12 @@ def _breadth(day: DayReport) -> str:
     ratio = f"{b.advancers / b.decliners:.2f}" if b.decliners else "n/a"
     rising = sum(1 for sector in day.sectors if sector.avg_change_pct > 0)
     return (
-        f'<article class="panel"><h2>Market breadth</h2><div class="breadth" role="img" '
+        '<article class="panel"><h2>Breadth of the ticker strip</h2>'
+        f'<div class="breadth" role="img" '
         f'aria-label="{b.advancers} advancing, {b.unchanged} unchanged, {b.decliners} declining">'
         f'{bar}</div><div class="legend">{legend}</div><p class="note" style="margin-top:8px">'
-        f"{plural(b.total, 'symbol')} on the ticker; advance/decline ratio {ratio}. "
+        f"The {plural(b.total, 'symbol')} of Business Recorder's ticker strip that day, not "
+        f"the whole PSX (the indices cover their own constituents); advance/decline ratio {ratio}. "
         f"{rising} of {plural(len(day.sectors), 'sector')} rose on average.</p></article>"
     )
 

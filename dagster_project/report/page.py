@@ -124,6 +124,7 @@ def day_figures(day: DayReport) -> dict[str, str]:
         "market_date": short_date(day.market_date),
         "breadth": (
             f"{breadth.advancers} up / {breadth.decliners} down / {breadth.unchanged} unchanged"
+            f" of the strip's {breadth.total} symbols"
         ),
     }
     if day.indices:

@@ -241,8 +241,8 @@ def summary(day: DayReport) -> RenderableType:
     movers.add_row(_movers("Top gainers", day.gainers), _movers("Top losers", day.losers))
     title = Text(f"PSX market report — {short_date(day.market_date)}", style="bold")
     title.append(
-        f"\n{plural(len(day.quotes), 'symbol')}, "
-        f"{plural(len(day.indices), 'index', 'indices')} from the Business Recorder ticker",
+        f"\n{plural(len(day.quotes), 'symbol')} of Business Recorder's ticker strip (not all "
+        f"of PSX), {plural(len(day.indices), 'PSX index', 'PSX indices')}",
         style="dim",
     )
     indices: RenderableType = _indices(day.indices)

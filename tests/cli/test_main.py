@@ -88,13 +88,14 @@ def test_each_command_explains_itself(capsys: pytest.CaptureFixture[str]) -> Non
     with pytest.raises(SystemExit):
         parser().parse_args(["--help"])
     top = capsys.readouterr().out
-    commands = ["build", "backfill", "dev", "fetch", "report", "summary", "export", "synth"]
+    commands = ["build", "backfill", "dev", "fetch", "report", "summary", "export", "docs", "synth"]
     assert all(f"    {command} " in top for command in commands)
     assert "``" not in top and "examples:" in top
     honoured = {
         "build": "MARKET_WORKERS",
         "fetch": "MARKET_PAGES_FILE",
         "export": "MARKET_WAREHOUSE",
+        "docs": "MARKET_STATE_DIR",
     }
     for command in commands:
         with pytest.raises(SystemExit):

@@ -24,7 +24,7 @@ def test_a_full_day_names_the_lead_index_and_the_top_movers() -> None:
     )
     assert day_figures(day(indices=(kse,), quotes=movers)) == {
         "market_date": "Fri 18 Oct 2024",
-        "breadth": "12 up / 15 down / 3 unchanged",
+        "breadth": "12 up / 15 down / 3 unchanged of the strip's 30 symbols",
         "KSE100": "85,250.00 (-0.39%)",
         "top_gainer": "AGL +5.06%",
         "top_loser": "PRL -5.87%",
@@ -34,7 +34,7 @@ def test_a_full_day_names_the_lead_index_and_the_top_movers() -> None:
 def test_a_day_without_indices_or_movers_gives_its_date_and_breadth_only() -> None:
     assert day_figures(day()) == {
         "market_date": "Fri 18 Oct 2024",
-        "breadth": "12 up / 15 down / 3 unchanged",
+        "breadth": "12 up / 15 down / 3 unchanged of the strip's 30 symbols",
     }
 
 

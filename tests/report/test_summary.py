@@ -159,6 +159,7 @@ def test_the_day_fits_80_columns_with_its_numbers() -> None:
     for shown in ("85,250.00", "▼ -335.30", "-0.39%", "+5.06%", "101.70", "-9.62%", "-5.87%"):
         assert shown in text
     assert "Breadth   ▲ 1 advancing   ▼ 2 declining   ■ 0 unchanged" in text
+    assert "3 symbols of Business Recorder's ticker strip (not all of PSX), 2 PSX indices" in text
     assert "3 lines rejected" in text and "1 undated rejected" in text
     assert "Power Generation & Distribution" in text
 
