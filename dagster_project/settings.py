@@ -173,9 +173,11 @@ class Settings:
     history_start: dt.date = setting(
         DEFAULT_HISTORY_START,
         env="MARKET_HISTORY_START",
-        help="the first PSX session the daily partitions offer",
-        details=" (the UI's partition bar starts here); a capture of an earlier market date is "
-        "rejected with a reason naming this variable (the other captures still load)",
+        help="the earliest PSX session the warehouse may hold",
+        details="; a capture of an earlier market date is rejected with a reason naming this "
+        "variable (the other captures still load). The daily partitions (the UI's partition "
+        "bar) begin at the first session built, recorded in <state dir>/first_session, never "
+        "before this",
         parse=parse_date,
         check=not_before(EARLIEST_HISTORY_START),
         resource=True,

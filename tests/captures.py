@@ -54,3 +54,18 @@ def write(path: Path, content: str | bytes, *, captured_at: dt.datetime) -> Path
     stamp = captured_at.timestamp()
     os.utime(path, (stamp, stamp))
     return path
+
+
+def day_page(day: dt.date, offset: int, *, extra_lines: tuple[str, ...] = ()) -> str:
+    """The sample's symbols and indices with prices moved by ``offset`` cents, dated ``day``."""
+    lines: list[str] = []
+    for line in sample_ticker_lines():
+        symbol, price, *_ = line.split(" ")
+        number = Decimal(price.replace(",", ""))
+        change = Decimal(line.split("(")[0].split(" ")[-2])
+        if "▲" in line or "▼" in line:
+            delta = Decimal(offset) / 100
+            lines.append(stock_line(symbol, str(number + delta), str(change + delta)))
+        else:
+            lines.append(index_line(symbol, str(number + offset), str(change + offset)))
+    return page(day, [*lines, *extra_lines])

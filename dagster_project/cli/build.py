@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -205,6 +206,20 @@ def run(
         return 1
 
 
+def _build_again(first_session: dt.date, *, verbose: bool) -> int:
+    """Continue a build whose captures reach before the loaded partitions, in a new process: it
+    loads the definitions again, from the first session now recorded. Everything landed and
+    normalised is kept, so it goes straight to the daily facts. The settings are the same (this
+    command exported them to the environment)."""
+    print(
+        f"history: a capture reaches back to {first_session}; continuing with the partitions "
+        "from there"
+    )
+    command = [sys.executable, "-m", "dagster_project.cli", "build"]
+    done = subprocess.run([*command, "--verbose"] if verbose else command, check=False)
+    return done.returncode
+
+
 def _run_locked(
     settings: Settings,
     action: str,
@@ -250,6 +265,8 @@ def _run_locked(
                 work_db=settings.work_db,
                 built_at=dt.datetime.now(dt.UTC),
             )
+    if outcome.first_session is not None:
+        return _build_again(outcome.first_session, verbose=verbose)
     if not outcome.success:
         _report_failure(action, settings, outcome)
         print(f"the build's full log: {log}", file=sys.stderr)

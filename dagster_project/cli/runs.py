@@ -15,10 +15,11 @@ from typing import Any
 
 import dagster as dg
 
+from dagster_project.core.build.history import HistoryExtendedError
 from dagster_project.core.errors import MarketSnapshotsError
 from dagster_project.definitions import defs, ingest_captures_job
 from dagster_project.defs.jobs import facts_run_config, plan_market_dates, range_tags
-from dagster_project.defs.partitions import HISTORY_START, sessions_in
+from dagster_project.defs.partitions import PARTITIONS_START, sessions_in
 from dagster_project.defs.resources import resources_run_config
 from dagster_project.defs.run_tags import CLI_TAG
 from dagster_project.defs.warehouse.assets import PUBLISHED_WAREHOUSE
@@ -42,6 +43,9 @@ class BuildOutcome:
     """The stack of each failure that is a bug rather than an expected error, step named first."""
     published: bool = False
     """The warehouse file was replaced (a step after publishing may still have failed)."""
+    first_session: dt.date | None = None
+    """Set when a capture extended the history before the loaded partitions: the new first
+    session (recorded); the build must continue in a process that loads the definitions again."""
 
 
 def _expected_error_names() -> set[str]:
@@ -161,7 +165,11 @@ def run_build(settings: Settings, *, instance: dg.DagsterInstance) -> BuildOutco
     outcome = BuildOutcome(success=False)
     if not _ingest(settings, instance, outcome):
         return outcome
-    plan = plan_market_dates(settings)
+    try:
+        plan = plan_market_dates(settings)
+    except HistoryExtendedError as extended:
+        outcome.first_session = extended.day
+        return outcome
     outcome.market_dates, outcome.full_refresh = plan.market_dates, plan.full_refresh
     if plan.window is not None:
         done = _build_dates(
@@ -198,8 +206,8 @@ def run_backfill(
     window = sessions_in(start, end)
     if window is None:
         outcome.failures = [
-            f"no PSX session from {start} to {end} (partitions start at {HISTORY_START}, "
-            "MARKET_HISTORY_START)"
+            f"no PSX session from {start} to {end} (partitions start at {PARTITIONS_START}, the "
+            "first session built; never before MARKET_HISTORY_START)"
         ]
         return outcome
     if _ingest(settings, instance, outcome) and _build_dates(

@@ -12,6 +12,7 @@ from typing import Any
 import dagster as dg
 
 from dagster_project.core.build import planning
+from dagster_project.core.build.history import record_first_session
 from dagster_project.defs.landing.assets import capture_files
 from dagster_project.defs.landing.fetch import fetched_pages
 from dagster_project.defs.normalised.assets import normalised_captures
@@ -92,8 +93,12 @@ def plan_market_dates(settings: Settings) -> planning.FactsPlan:
     A full refresh follows any change to the dbt project or the normaliser since the facts were
     last rebuilt from scratch (the fingerprint in the state dir).
 
+    A plan that builds market dates records the first of them as the first session (the
+    partitions' start when the definitions load next: ``core/build/history.py``).
+
     Raises:
-        ConfigError: a market date to build lies before the first partition (the history start).
+        ConfigError: a market date to build lies before the history start.
+        HistoryExtendedError: it lies before the first partition of the loaded definitions.
     """
     fingerprint = facts_fingerprint(settings.dbt_target)
     plan = planning.plan_facts_at(
@@ -103,6 +108,8 @@ def plan_market_dates(settings: Settings) -> planning.FactsPlan:
         models_changed=planning.models_changed(settings.state_dir, fingerprint),
     )
     if plan.window is not None:
+        if plan.market_dates and plan.window[0] >= settings.history_start:
+            record_first_session(settings.state_dir, plan.window[0], full_rebuild=plan.full_refresh)
         check_in_history(plan.window)
     return plan
 

@@ -1,10 +1,17 @@
-"""Daily partitions on the PSX market date: one per PSX session, from the history start."""
+"""Daily partitions on the PSX market date: one per PSX session, from the first session the
+warehouse holds (recorded by the builds: ``core/build/history.py``), never before the history
+start (``MARKET_HISTORY_START``)."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from dagster_project.core.build.history import (
+    HistoryExtendedError,
+    partitions_start,
+    recorded_first_session,
+)
 from dagster_project.core.dating.calendar import psx_calendar
 from dagster_project.core.dating.market_time import PSX_TIME_ZONE
 from dagster_project.core.errors import ConfigError
@@ -45,7 +52,9 @@ def session_partitions(start: dt.date) -> dg.TimeWindowPartitionsDefinition:
 
 
 HISTORY_START = DEPLOYMENT.history_start
-market_date_partitions = session_partitions(HISTORY_START)
+#: Where the partitions begin in this process: read once, as the definitions load.
+PARTITIONS_START = partitions_start(HISTORY_START, recorded_first_session(DEPLOYMENT.state_dir))
+market_date_partitions = session_partitions(PARTITIONS_START)
 
 # Every asset that writes the working DuckDB file claims this pool: DuckDB allows one writer, so
 # concurrent runs queue their steps instead of failing on the file lock.
@@ -59,17 +68,25 @@ def empty_window() -> tuple[dt.date, dt.date]:
     partition is the one the next scheduled run materialises anyway.
     """
     last = market_date_partitions.get_last_partition_key()
-    day = dt.date.fromisoformat(last) if last else HISTORY_START
+    day = dt.date.fromisoformat(last) if last else PARTITIONS_START
     return day, day
 
 
 def check_in_history(window: tuple[dt.date, dt.date]) -> None:
-    """Fail with what to do when a market date to build lies before the first partition."""
+    """Fail with what to do when a market date to build lies before the first partition.
+
+    Raises:
+        ConfigError: the date is before the history start (set ``MARKET_HISTORY_START``).
+        HistoryExtendedError: it is before the first session these definitions loaded with
+            (load them again).
+    """
     if window[0] < HISTORY_START:
         raise ConfigError(
             f"a capture loads market date {window[0]}, before the history start {HISTORY_START}: "
             f"set MARKET_HISTORY_START={window[0]} (or earlier) and build again"
         )
+    if window[0] < PARTITIONS_START:
+        raise HistoryExtendedError(window[0], PARTITIONS_START)
 
 
 def sessions_in(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:

@@ -14,6 +14,7 @@ import dagster as dg
 import pytest
 
 from dagster_project.core.build import planning
+from dagster_project.core.build.history import recorded_first_session
 from dagster_project.core.errors import ConfigError
 from dagster_project.definitions import defs
 from dagster_project.defs.jobs import (
@@ -130,8 +131,18 @@ def test_another_codes_facts_are_rebuilt_from_scratch(tmp_path: Path) -> None:
     assert facts_run_config(plan)["ops"][DAILY_FACTS_OP]["config"]["full_refresh"] is True
 
 
+def test_a_plan_records_its_first_date_as_the_first_session(tmp_path: Path) -> None:
+    settings = write_work_db(tmp_path, loaded={THU: "c-thu", FRI: "c-fri"}, built={})
+    assert plan_market_dates(settings).window == (THU, FRI)
+    assert recorded_first_session(settings.state_dir) == THU
+    nothing = write_work_db(tmp_path / "none", loaded={}, built={})
+    plan_market_dates(nothing)
+    assert recorded_first_session(nothing.state_dir) is None, "no date built, none recorded"
+
+
 def test_a_date_before_the_history_start_is_refused(tmp_path: Path) -> None:
     old = dt.date(2014, 12, 31)
     settings = write_work_db(tmp_path, loaded={old: "c-old", FRI: "c-fri"}, built={FRI: "c-fri"})
     with pytest.raises(ConfigError, match="MARKET_HISTORY_START=2014-12-31"):
         plan_market_dates(settings)
+    assert recorded_first_session(settings.state_dir) is None, "a refused date is not recorded"

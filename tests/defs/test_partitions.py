@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +90,18 @@ def test_importing_the_dbt_assets_changes_no_environment_variable() -> None:
         "if item[0].startswith(('MARKET_', 'DBT_', 'DAGSTER_')))))"
     )
     assert json.loads(_in_subprocess(code)) == []
+
+
+def test_the_partitions_begin_at_the_first_session_built(tmp_path: Path) -> None:
+    """A one-day warehouse shows one partition, not eleven years of missing ones."""
+    (tmp_path / "first_session").write_text("2024-10-18\n")
+    code = (
+        "from dagster_project.defs.partitions import market_date_partitions as p; "
+        "print(p.get_partition_keys()[0])"
+    )
+    assert _in_subprocess(code, MARKET_STATE_DIR=str(tmp_path)) == "2024-10-18"
+    # Never before the history start, which stays the floor.
+    assert (
+        _in_subprocess(code, MARKET_STATE_DIR=str(tmp_path), MARKET_HISTORY_START="2024-12-02")
+        == "2024-12-02"
+    )

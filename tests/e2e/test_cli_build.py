@@ -1,14 +1,16 @@
 """``market-snapshots build`` run as a user runs it: what it prints and leaves, and the no-op."""
 
+import datetime as dt
 import re
 import sqlite3
 from pathlib import Path
 
 import duckdb
 
+from dagster_project.core.dating.market_time import PKT
 from dagster_project.settings import Settings
 from tests.builds import copy_build, snapshot
-from tests.captures import SAMPLE
+from tests.captures import SAMPLE, day_page, write
 from tests.support import run_cli
 
 
@@ -91,3 +93,24 @@ def test_a_second_build_is_identical_and_a_third_with_nothing_new_does_nothing(
     assert _runs_recorded(state) == runs  # no Dagster run
     assert [path.stat().st_mtime_ns for path in dbt_results] == dbt_stamps  # no dbt
     assert warehouse.stat().st_mtime_ns == published
+
+
+def test_a_capture_before_the_first_session_extends_the_partitions(
+    sample_build: Settings, tmp_path: Path
+) -> None:
+    """The partitions begin at the first session built (the sample's day); a capture of the day
+    before is recorded as the new first session and the build goes on in a process whose
+    definitions offer it."""
+    assert (sample_build.state_dir / "first_session").read_text() == "2024-10-18\n"
+    copied = copy_build(sample_build, tmp_path)
+    thursday = dt.date(2024, 10, 17)
+    write(
+        copied.raw_dir / "thursday" / "page.txt",
+        day_page(thursday, -5),
+        captured_at=dt.datetime(2024, 10, 17, 18, 0, tzinfo=PKT),
+    )
+    done = run_cli("build", "--raw-dir", str(copied.raw_dir), "--warehouse", str(copied.warehouse))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "history: a capture reaches back to 2024-10-17" in done.stdout
+    assert "market dates: 2 (2024-10-17 … 2024-10-18)" in done.stdout, done.stdout
+    assert (copied.state_dir / "first_session").read_text() == "2024-10-17\n"

@@ -16,13 +16,13 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
+from bench.soak import Snapshot
 from dagster_project.core.dating.market_time import PKT
 from dagster_project.settings import PROJECT_ROOT
-from tests.builds import Snapshot, snapshot
-from tests.captures import SAMPLE, index_line, page, sample_ticker_lines, stock_line, write
+from tests.builds import snapshot
+from tests.captures import SAMPLE, day_page, write
 from tests.support import CLI, user_env, with_build_log
 
 BUILD_TIMEOUT = 240.0
@@ -48,21 +48,6 @@ INJECTION_LINE = "DROP 1.00 Increased By ▲ 0.01 (1%); drop table marts.fct_dai
 
 def at(day: dt.date, clock: str = "16:00") -> dt.datetime:
     return dt.datetime.fromisoformat(f"{day.isoformat()}T{clock}").replace(tzinfo=PKT)
-
-
-def day_page(day: dt.date, offset: int, *, extra_lines: tuple[str, ...] = ()) -> str:
-    """The sample's symbols and indices with prices moved by ``offset`` cents, dated ``day``."""
-    lines: list[str] = []
-    for line in sample_ticker_lines():
-        symbol, price, *_ = line.split(" ")
-        number = Decimal(price.replace(",", ""))
-        change = Decimal(line.split("(")[0].split(" ")[-2])
-        if "▲" in line or "▼" in line:
-            delta = Decimal(offset) / 100
-            lines.append(stock_line(symbol, str(number + delta), str(change + delta)))
-        else:
-            lines.append(index_line(symbol, str(number + offset), str(change + offset)))
-    return page(day, [*lines, *extra_lines])
 
 
 def add_day(raw: Path, index: int, *, name: str | None = None) -> Path:
