@@ -23,6 +23,10 @@ from dagster_project.core.normalise.captures import CaptureSource
 
 #: The mapping key of the one batch of a run that has nothing dated to normalise.
 EMPTY_BATCH_KEY = "none"
+#: The captures' bytes one batch parses at most (unless one capture date alone holds more: a
+#: partition is written by one step). A batch's frames take about 11 bytes of memory per byte of
+#: text captures, so a build's peak is bounded by this, not by the history (docs/scaling.md).
+MAX_BATCH_BYTES = 48 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -34,12 +38,15 @@ class Batch:
         sources: The captures to parse, in the normaliser's order.
         capture_dates: ``sha256`` -> ``capture_date`` of each of ``sources``.
         index: What the lake holds in those dates (``sha256``, ``capture_date``), or None.
+        alone: The only batch of its run: the rows it stores may be handed to the mirror in
+            memory (with several, each is read back from the lake, so memory stays bounded).
     """
 
     key: str
     sources: list[CaptureSource]
     capture_dates: pl.DataFrame
     index: pl.DataFrame | None
+    alone: bool = True
 
 
 @dataclass(frozen=True)
@@ -85,16 +92,20 @@ def _key(dates: list[dt.date]) -> str:
     return f"d{min(dates):%Y%m%d}_{max(dates):%Y%m%d}"
 
 
-def _chunks(counts: list[tuple[dt.date, int]], parts: int) -> list[list[dt.date]]:
-    """Consecutive dates in at most ``parts`` runs of about equal capture counts."""
-    total = sum(count for _, count in counts)
+def _chunks(sizes: list[tuple[dt.date, int]], parts: int, max_bytes: int) -> list[list[dt.date]]:
+    """Consecutive dates in runs of about equal bytes, at least ``parts`` of them when there are
+    as many dates, and none over ``max_bytes`` unless one date alone is."""
+    total = sum(size for _, size in sizes)
+    parts = max(parts, -(-total // max_bytes))
     chunks: list[list[dt.date]] = [[]]
-    done = 0
-    for day, count in counts:
-        if chunks[-1] and done >= total * len(chunks) / parts:
+    done = held = 0
+    for day, size in sizes:
+        if chunks[-1] and (done >= total * len(chunks) / parts or held + size > max_bytes):
             chunks.append([])
+            held = 0
         chunks[-1].append(day)
-        done += count
+        done += size
+        held += size
     return [chunk for chunk in chunks if chunk]
 
 
@@ -104,13 +115,17 @@ def split_pending(
     index: pl.DataFrame | None,
     *,
     parts: int,
+    max_bytes: int = MAX_BATCH_BYTES,
 ) -> Split:
-    """Split ``sources`` (the pending captures) into at most ``parts`` batches and the late rest.
+    """Split ``sources`` (the pending captures) into batches of consecutive capture dates and
+    the late rest: ``parts`` batches of about equal bytes (fewer when there are fewer dates), more
+    when that keeps each batch within ``max_bytes``.
 
     Args:
         files: Landing's inventory (``sha256``, ``source_path``, ``captured_at``, ``file_date``).
         index: ``sha256`` and ``capture_date`` of every capture the lake holds, or None.
-        parts: How many batches at most (the steps that may run at once); at least 1.
+        parts: How many batches at least (the steps that may run at once); at least 1.
+        max_bytes: The captures' bytes a batch holds at most (one date is never split).
     """
     if parts < 1:
         raise ValueError(f"parts must be at least 1, got {parts}")
@@ -130,9 +145,23 @@ def split_pending(
     batched = pending.filter(in_batch)
     late_keys = set(pending["sha256"].to_list()) - set(batched["sha256"].to_list())
     by_sha = {source.sha256: source for source in sources}
-    counts = batched.group_by(PARTITION_COLUMN).len().sort(PARTITION_COLUMN).rows()
+    size = pl.DataFrame(
+        {
+            "sha256": [source.sha256 for source in sources],
+            "bytes": [source.byte_size for source in sources],
+        },
+        schema={"sha256": pl.String(), "bytes": pl.Int64()},
+    )
+    sizes = (
+        batched.join(size, on="sha256", how="left")
+        .group_by(PARTITION_COLUMN)
+        .agg(pl.col("bytes").sum())
+        .sort(PARTITION_COLUMN)
+        .rows()
+    )
+    chunks = _chunks(sizes, parts, max_bytes)
     batches = []
-    for dates in _chunks(counts, parts):
+    for dates in chunks:
         chosen = batched.filter(pl.col(PARTITION_COLUMN).is_in(dates))
         keys = set(chosen["sha256"].to_list())
         held_here = (
@@ -144,6 +173,7 @@ def split_pending(
                 sources=[source for source in sources if source.sha256 in keys],
                 capture_dates=chosen.select("sha256", PARTITION_COLUMN),
                 index=held_here,
+                alone=len(chunks) == 1,
             )
         )
     late = [by_sha[key] for key in by_sha if key in late_keys]

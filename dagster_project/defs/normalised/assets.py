@@ -95,7 +95,7 @@ def normalise_batch(
     settings = market.settings()
     tables, stored = store_batch(settings.lake, normaliser(settings), batch)
     context.log.info(f"batch {batch.key}: {len(batch.sources)} capture(s)")
-    return summary(tables, stored, in_process=settings.workers <= 1)
+    return summary(tables, stored, in_process=settings.workers <= 1 and batch.alone)
 
 
 @dg.op(out={table: dg.Out(dg.Nothing) for table in NORMALISED_TABLES}, pool=WORK_DB_POOL)

@@ -55,6 +55,26 @@ def test_dated_captures_go_to_consecutive_batches_of_about_equal_size() -> None:
     assert split.late == []
 
 
+def test_a_batch_holds_at_most_the_byte_budget_and_a_date_is_never_split_for_it() -> None:
+    """Memory is bounded by a batch: one process parses as many batches as the budget needs."""
+    files = _files(("a", D1), ("b", D1), ("c", D2), ("d", D3), ("e", D4), ("f", D4))
+    sources = [
+        CaptureSource(sha256=sha, path=Path(f"{sha}.txt"), byte_size=size)
+        for sha, size in zip("abcdef", (40, 40, 30, 60, 10, 10), strict=True)
+    ]
+    split = split_pending(sources, files, None, parts=1, max_bytes=80)
+    assert [[s.sha256 for s in batch.sources] for batch in split.batches] == [
+        ["a", "b"],
+        ["c"],
+        ["d", "e", "f"],
+    ]
+    assert [batch.alone for batch in split.batches] == [False, False, False]
+    # One date over the budget is still one batch: a partition is written by one step.
+    over = split_pending(sources, files, None, parts=1, max_bytes=50)
+    assert [s.sha256 for s in over.batches[0].sources] == ["a", "b"]
+    assert all(batch.alone for batch in split_pending(sources, files, None, parts=1).batches)
+
+
 def test_one_part_is_one_batch_and_more_parts_than_dates_is_one_batch_a_date() -> None:
     files = _files(("a", D1), ("b", D2), ("c", D3))
     assert len(split_pending(_sources(*"abc"), files, None, parts=1).batches) == 1
