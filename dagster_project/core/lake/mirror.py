@@ -32,6 +32,9 @@ LOADED = "_lake_files"
 #: keeps both (``cp -a``, ``copytree``) and must not be reloaded whole. ``core/lake/files.py`` makes
 #: every rewrite change one of them, even within the clock's granularity.
 Signature = tuple[int, int]
+#: Parquet bytes of lake files loaded in one insert: their rows take about 14 times as much memory,
+#: so a whole history is loaded a bounded run at a time (docs/scaling.md).
+CHUNK_BYTES = 4 * 1024 * 1024
 Written = lake_files.Stored
 
 
@@ -138,6 +141,7 @@ def _sync_table(
     table: str,
     frame: pl.DataFrame,
     written: Written | None,
+    chunk_bytes: int,
 ) -> Synced:
     target = f"{ident(schema)}.{ident(table)}"
     expected = [*frame.columns, lake_files.PARTITION_COLUMN]
@@ -165,22 +169,43 @@ def _sync_table(
         if None in dates:
             con.execute(f"delete from {target} where capture_date is null")
         _forget(con, schema, table, stale)
-    if fresh:
-        rows = _fresh_rows(lake, table, fresh, written)
+    for names in _chunks(fresh, on_disk, chunk_bytes):
+        # Each run of partitions is committed with its record in LOADED: the table and its record
+        # always agree, and DuckDB holds one run's rows in its transaction, not the history's
+        # (a sync cut short between two runs loads the rest next time).
+        _forget(con, schema, table, names)
+        rows = _fresh_rows(lake, table, names, written)
         con.register("fresh_rows", rows)
         con.execute(f"insert into {target} by name select * from fresh_rows")
         con.unregister("fresh_rows")
-        _forget(con, schema, table, fresh)
+        del rows
         loaded_now = pl.DataFrame(
-            [(table, name, *on_disk[name]) for name in fresh],
+            [(table, name, *on_disk[name]) for name in names],
             schema=["table_name", "partition_name", "byte_size", "modified_ns"],
             orient="row",
         )
         con.register("loaded_now", loaded_now)
         con.execute(f"insert into {ident(schema)}.{LOADED} by name select * from loaded_now")
         con.unregister("loaded_now")
+        con.execute("commit")
+        con.execute("begin")
     dropped = len(set(stale) - set(fresh))
     return Synced(reloaded=len(fresh), dropped=dropped, partitions=len(on_disk))
+
+
+def _chunks(names: list[str], on_disk: dict[str, Signature], chunk_bytes: int) -> list[list[str]]:
+    """``names`` in runs of at most ``chunk_bytes`` of files (one partition may be more), so
+    that loading a whole history holds one run's rows in memory at a time."""
+    chunks: list[list[str]] = [[]]
+    held = 0
+    for name in names:
+        size = on_disk[name][0]
+        if chunks[-1] and held + size > chunk_bytes:
+            chunks.append([])
+            held = 0
+        chunks[-1].append(name)
+        held += size
+    return [chunk for chunk in chunks if chunk]
 
 
 def _fresh_rows(lake: Path, table: str, fresh: list[str], written: Written | None) -> pl.DataFrame:
@@ -210,8 +235,14 @@ def sync_lake(
     empty: Mapping[str, pl.DataFrame],
     *,
     written: Written | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
 ) -> dict[str, Synced]:
     """Make ``schema.<table>`` hold exactly the lake's rows, for every table of ``empty``.
+
+    The changed partitions are loaded a run of files at a time (``chunk_bytes``), each run
+    committed with its record of what was loaded (the first with the removal of stale rows): a
+    sync cut short leaves each table agreeing with its record, and the next one loads what is
+    left. Memory is one run's rows.
 
     Args:
         empty: Table name -> a frame of its columns (the normaliser's, rows ignored).
@@ -231,7 +262,7 @@ def sync_lake(
             "partition_name varchar, byte_size bigint, modified_ns bigint)"
         )
         for table, frame in empty.items():
-            synced[table] = _sync_table(con, lake, schema, table, frame, written)
+            synced[table] = _sync_table(con, lake, schema, table, frame, written, chunk_bytes)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -26,7 +26,7 @@ EMPTY_BATCH_KEY = "none"
 #: The captures' bytes one batch parses at most (unless one capture date alone holds more: a
 #: partition is written by one step). A batch's frames take about 11 bytes of memory per byte of
 #: text captures, so a build's peak is bounded by this, not by the history (docs/scaling.md).
-MAX_BATCH_BYTES = 48 * 1024 * 1024
+MAX_BATCH_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)

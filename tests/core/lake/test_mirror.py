@@ -13,7 +13,7 @@ import pytest
 
 from dagster_project.core.errors import LakeError
 from dagster_project.core.lake import files as lake
-from dagster_project.core.lake.mirror import Synced, sync_lake
+from dagster_project.core.lake.mirror import CHUNK_BYTES, LOADED, Synced, sync_lake
 
 D1 = dt.date(2024, 10, 17)
 D2 = dt.date(2024, 10, 18)
@@ -37,12 +37,14 @@ def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection.close()
 
 
-def _sync(con: duckdb.DuckDBPyConnection, root: Path) -> dict[str, Synced]:
+def _sync(
+    con: duckdb.DuckDBPyConnection, root: Path, *, chunk_bytes: int = CHUNK_BYTES
+) -> dict[str, Synced]:
     empty = {
         "quotes": pl.DataFrame(schema=QUOTES),
         "rejected_lines": pl.DataFrame(schema={"sha256": pl.String(), "line": pl.String()}),
     }
-    return sync_lake(con, root, "normalised", empty)
+    return sync_lake(con, root, "normalised", empty, chunk_bytes=chunk_bytes)
 
 
 def _rows(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
@@ -107,7 +109,25 @@ def test_a_broken_partition_file_fails_the_sync_and_changes_nothing(
     lake.partition_file(tmp_path, "quotes", D1).write_bytes(b"not parquet")
     with pytest.raises(LakeError, match="cannot read the lake's quotes"):
         _sync(con, tmp_path)
-    assert _rows(con) == [("a", 1, "OGDC", D1)], "the transaction is rolled back whole"
+    assert _rows(con) == [("a", 1, "OGDC", D1)], "the run of partitions is rolled back whole"
+
+
+def test_a_history_loads_a_run_of_files_at_a_time_each_committed_with_its_record(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    """Memory is one run's rows: a sync cut short keeps the runs it committed, each agreeing
+    with the record of what was loaded, and the next sync loads the rest."""
+    _write(tmp_path, [("a", 1, "OGDC", D1), ("b", 1, "PPL", D2)], [D1, D2])
+    lake.partition_file(tmp_path, "quotes", D2).write_bytes(b"not parquet")
+    with pytest.raises(LakeError, match="cannot read the lake's quotes"):
+        _sync(con, tmp_path, chunk_bytes=1)  # one partition a run: D1, then D2 fails
+    assert _rows(con) == [("a", 1, "OGDC", D1)], "the first run was committed"
+    loaded = con.execute(f"select partition_name from normalised.{LOADED}").fetchall()
+    assert loaded == [(lake.partition_name(D1),)], "with its record, and only its record"
+    _write(tmp_path, [("b", 1, "PPL", D2)], [D2])  # the file is whole again
+    synced = _sync(con, tmp_path, chunk_bytes=1)
+    assert synced["quotes"].reloaded == 1, "only what was left is loaded"
+    assert _rows(con) == [("a", 1, "OGDC", D1), ("b", 1, "PPL", D2)]
 
 
 def test_what_store_just_wrote_is_loaded_without_reading_it_back(tmp_path: Path) -> None:
