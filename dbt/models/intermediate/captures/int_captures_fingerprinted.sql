@@ -125,8 +125,8 @@ joined as (
         fingerprints.quote_fingerprint,
         case
             -- Normalising skips a capture whose file no longer holds the bytes landing hashed
-            -- (core/normalise/captures.py: CaptureChangedError), so that the next build lands the new
-            -- bytes and parses them.
+            -- (core/normalise/captures.py: CaptureChangedError), so that the next build lands
+            -- the new bytes and parses them.
             when not dated.is_normalised
                 then 'changed while being read (the next build loads it)'
             when dated.normalised_reject_reason is not null
