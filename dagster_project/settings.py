@@ -30,29 +30,23 @@ from dagster_project.settings_spec import (
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-#: A checkout of the repository (``make build``) or an installed wheel (``uv tool install``,
-#: ``pipx install``): the wheel carries the dbt project and ``config/`` inside the package
-#: (``pyproject.toml``'s ``force-include``), and its default raw dir and warehouse are under the
-#: directory it is run from.
+#: A checkout, or an installed wheel: it carries dbt/ and config/ in the package (pyproject's
+#: force-include) and builds under the directory it is run from.
 CHECKOUT = (PACKAGE_DIR.parent / "dbt" / "dbt_project.yml").is_file()
 PROJECT_ROOT = PACKAGE_DIR.parent if CHECKOUT else Path.cwd()
 PROJECT_FILES = PACKAGE_DIR.parent if CHECKOUT else PACKAGE_DIR / "project"
 DBT_PROJECT_DIR = PROJECT_FILES / "dbt"
-# dbt is installed beside this interpreter (the project's .venv), whether or not it is on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 HOLIDAYS_SEED = DBT_PROJECT_DIR / "seeds" / "psx_holidays.csv"
 INDEX_CODES_SEED = DBT_PROJECT_DIR / "seeds" / "psx_index_codes.csv"
 DEFAULT_PAGES_FILE = PROJECT_FILES / "config" / "pages.yaml"
-#: The locked dependencies: a change to them makes the next build run (see ``build_options``);
-#: an installed wheel has none (its own version stands in: a new one rebuilds).
+#: The locked dependencies (none in a wheel): a change makes the next build run.
 UV_LOCK = PROJECT_FILES / "uv.lock"
 
 DEFAULT_MAX_CAPTURE_BYTES = 10 * 1024 * 1024
-#: Seconds one HTML page may take to convert before it is rejected
-#: (``core/capture/html_process.py``).
+#: Seconds one HTML page may take to convert before it is rejected (core/capture/html_process.py).
 DEFAULT_HTML_TIMEOUT = 20
-#: The synthetic history of ``make bench`` (``market-snapshots synth``) starts here, and the
-#: real-page fixtures (from late 2020) and the shipped sample (2024) come after it.
+#: Where make bench's synthetic history starts; the real-page fixtures and the sample come later.
 DEFAULT_HISTORY_START = dt.date(2015, 1, 1)
 #: After the PSX close (15:30 Pakistan time) on weekdays.
 DEFAULT_SCHEDULE_CRON = "30 16 * * 1-5"
