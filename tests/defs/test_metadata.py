@@ -138,7 +138,7 @@ def test_the_report_metadata_links_the_file_and_gives_the_day(tmp_path: Path) ->
         "url": dg.MetadataValue.url(path.as_uri()),
         "bytes": 1234,
         "market_date": "Fri 18 Oct 2024",
-        "breadth": "12 up / 15 down / 3 unchanged",
+        "breadth": "12 up / 15 down / 3 unchanged of the strip's 30 symbols",
     }
 
 
