@@ -1,6 +1,6 @@
 """Does the batched SQLite event log still pay for itself? One run of two partitioned assets over
 N daily partitions (a rebuild's daily facts), on a Dagster home with Dagster's stock SQLite
-storage and on one with ``defs/dagster_private.py``'s batched storage, each in a fresh process.
+storage and on one with ``defs/dagster_private/``'s batched storage, each in a fresh process.
 
 ``python -m bench.event_storage [--days 2500]`` prints the seconds of each run; the figure goes in
 ``docs/performance.md`` ("Costs the code is shaped around") on any upgrade of the Dagster pins.

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from dagster_project.cli.runs import BuildOutcome
     from dagster_project.core.build.stamp import BuildInputs
 
-#: Asset events written per transaction (see ``defs/dagster_private.py``).
+#: Asset events written per transaction (see ``defs/dagster_private/event_storage.py``).
 _EVENT_BATCH_SIZE = "5000"
 _MANAGED = "# Written by market-snapshots; remove this line to keep your own edits.\n"
 _DAGSTER_YAML = (

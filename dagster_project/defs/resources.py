@@ -5,7 +5,8 @@
   fields are the settings declared with ``resource=True`` (``settings.py``);
 - ``fetch``: the pages to fetch and how patiently (:class:`FetchResource`);
 - ``dbt``: dagster-dbt's CLI resource over ``dbt/`` (:class:`MarketDbtCliResource`, in
-  ``defs/dagster_private.py``: without the two start-up costs we do not use).
+  ``defs/dagster_private/dbt_cli.py``: without the start-up costs we do not use, dbt run in
+  process on DuckDB).
 
 The Dagster steps open DuckDB through :func:`dagster_project.core.warehouse.database.connect`, not
 dagster-duckdb's ``DuckDBResource``, on purpose: that resource always connects read-write, while

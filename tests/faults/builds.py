@@ -1,8 +1,9 @@
 """Real ``market-snapshots build`` processes over raw dirs made on the fly, for fault tests.
 
 Every build runs the installed CLI as a user would: its own process group (so a test can SIGKILL
-it and its dbt child at once), ``MARKET_*`` variables stripped, explicit ``--raw-dir`` and
-``--warehouse``, output to a log file the test can watch. Every wait is bounded.
+it and its children at once: step workers, the HTML converter), ``MARKET_*`` variables
+stripped, explicit ``--raw-dir`` and ``--warehouse``, output to a log file the test can watch.
+Every wait is bounded.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.soak import Snapshot
@@ -104,6 +106,7 @@ class BuildProcess:
     process: subprocess.Popen[bytes]
     log: Path
     warehouse: Path
+    started: float = field(default_factory=time.time)
 
     def text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -240,17 +243,27 @@ def has_open(build: BuildProcess, path: Path) -> bool:
     return False
 
 
-def dbt_build_pids(build: BuildProcess) -> list[int]:
-    """The ``dbt build`` children of the build that are running (not the start-up ``dbt parse``)."""
-    pids = []
-    for pid in group_pids(build):
-        with contextlib.suppress(OSError):
-            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            if any(arg.endswith(b"/dbt") for arg in args) and b"build" in args:
-                pids.append(pid)
-    return pids
+#: A dbt node starting, as the build's log shows it (``1 of 122 START sql view model …``).
+_DBT_NODE = re.compile(r"^\d+ of \d+ START ", re.MULTILINE)
+
+
+def build_log(build: BuildProcess) -> Path | None:
+    """The log this build writes in its state dir (``<state>/logs/build-*.log``), once it has
+    made it (a log older than the build is an earlier build's)."""
+    logs = (build.warehouse.parent / ".state" / "logs").glob("build-*.log")
+    ours = [log for log in logs if log.stat().st_mtime >= build.started - 1]
+    return max(ours, key=lambda log: log.stat().st_mtime) if ours else None
 
 
 def dbt_building(build: BuildProcess) -> bool:
-    """Whether a ``dbt build`` child of the build is running (not the start-up ``dbt parse``)."""
-    return bool(dbt_build_pids(build))
+    """Whether the build's dbt is building its nodes (dbt runs in the build's process, or in a
+    step worker's with ``MARKET_WORKERS`` > 1): its log shows a dbt node started."""
+    log = build_log(build)
+    return log is not None and bool(
+        _DBT_NODE.search(log.read_text(encoding="utf-8", errors="replace"))
+    )
+
+
+def children(build: BuildProcess) -> list[int]:
+    """The running processes of the build's process group other than the build itself."""
+    return [pid for pid in group_pids(build) if pid != build.process.pid]

@@ -1,5 +1,5 @@
 """SIGKILL a build during landing, during dbt and during publish: nothing half-built is seen,
-and the next build stops what a killed one left running."""
+and the next build stops what a killed one left running (a step worker that runs dbt)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tests.builds import copy_build, snapshot
 from tests.faults.builds import (
     BIG_CAPTURE,
     Reference,
-    dbt_build_pids,
+    children,
     dbt_building,
     file_digest,
     has_open,
@@ -38,9 +38,9 @@ def test_killed_builds_leave_the_previous_warehouse(
     reference: Reference, sample_build: Settings, tmp_path: Path
 ) -> None:
     """Killed during landing (the whole process group), during dbt (``kill -9`` of the build
-    alone: its dbt child lives on) and during publish; the next build stops what the killed one
-    left running instead of meeting it on the working database's lock, and the last equals an
-    uninterrupted build."""
+    alone: with ``MARKET_WORKERS=2`` dbt runs in a step worker, which lives on) and during
+    publish; the next build stops what the killed one left running instead of meeting it on the
+    working database's lock, and the last equals an uninterrupted build."""
     copied = copy_build(sample_build, tmp_path)  # the sample built: the warehouse to keep
     raw, warehouse = copied.raw_dir, copied.warehouse
     previous = file_digest(warehouse)
@@ -58,12 +58,13 @@ def test_killed_builds_leave_the_previous_warehouse(
     build.kill()
     assert file_digest(warehouse) == previous
 
-    # During dbt: a second after `dbt build` started, while it writes the working database,
-    # `kill -9` of the build alone, as a user would: its dbt child keeps running.
-    build = start_build(raw, warehouse, log=tmp_path / "dbt.log")
+    # During dbt: a second after dbt started building, while it writes the working database,
+    # `kill -9` of the build alone, as a user would: the step worker running dbt keeps running.
+    # (With one worker dbt runs in the build's own process and dies with it.)
+    build = start_build(raw, warehouse, log=tmp_path / "dbt.log", MARKET_WORKERS="2")
     wait_for(lambda: dbt_building(build), timeout=180, what="dbt build to start", build=build)
     time.sleep(1.0)
-    leftovers = dbt_build_pids(build)
+    leftovers = children(build)
     assert leftovers, "dbt finished within a second; kill point missed"
     build.kill_alone()
     assert all(pid_is_alive(pid) for pid in leftovers)

@@ -95,6 +95,23 @@ def ensure_manifest(
     return manifest
 
 
+def shared_parse(
+    *,
+    project_dir: Path,
+    source_files: list[Path],
+    env: Mapping[str, str],
+    cache_dir: Path | None = None,
+) -> Path | None:
+    """The shared cache's ``partial_parse.msgpack`` of this version of the project (what
+    :func:`ensure_manifest` stored), or None when there is none: dbt run in process starts from
+    it instead of parsing (``defs/dagster_private/dbt_cli.py``)."""
+    cache = (cache_dir or default_cache_dir()) / parse_key(
+        project_dir=project_dir, source_files=source_files, env=env
+    )
+    parse = cache / PARSE_FILES[1]
+    return parse if (cache / PARSE_FILES[0]).is_file() and parse.is_file() else None
+
+
 def _copy_parse(cache: Path, target_path: Path) -> bool:
     """Copy a cached parse into ``target_path``; False (nothing copied) when there is none or it
     cannot be read."""

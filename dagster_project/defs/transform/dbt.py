@@ -15,16 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from dagster_project.core.build import planning
 from dagster_project.core.build.dbt_manifest import daily_models, read_manifest
-from dagster_project.core.build.dbt_parse import ensure_manifest
+from dagster_project.core.build.dbt_parse import ensure_manifest, shared_parse
+from dagster_project.defs.dagster_private import MarketDbtCliResource
 from dagster_project.defs.deployment import DEPLOYMENT
 from dagster_project.defs.partitions import WORK_DB_POOL, market_date_partitions
 from dagster_project.defs.resources import MarketResource
 from dagster_project.defs.transform.daily_metadata import with_daily_metadata
-from dagster_project.defs.transform.spark import check_engine, served_by_duckdb
+from dagster_project.defs.transform.spark import SPARK_TARGET, check_engine, served_by_duckdb
 from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
 
 DAILY_SELECTOR = "tag:daily"
@@ -96,6 +97,15 @@ def parsed_project(settings: Settings) -> Path:
     )
 
 
+def project_parse(settings: Settings) -> Path | None:
+    """The shared parse of the project's current files, for dbt run in this process."""
+    return shared_parse(
+        project_dir=DBT_PROJECT_DIR,
+        source_files=planning.dbt_source_files(DBT_PROJECT_DIR),
+        env=settings.as_env(),
+    )
+
+
 DBT_MANIFEST = parsed_project(DEPLOYMENT)
 # The daily models (tag ``daily``): the partitioned asset, the planner and the metadata read them.
 DAILY_MODELS = daily_models(read_manifest(DBT_MANIFEST))
@@ -131,13 +141,19 @@ def _dbt_env(settings: Settings, window: Mapping[str, str] | None = None) -> Ite
     pool=WORK_DB_POOL,
 )
 def market_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, market: MarketResource
+    context: dg.AssetExecutionContext, dbt: MarketDbtCliResource, market: MarketResource
 ) -> Iterator[Any]:
     """Build and test the base dbt models: seeds, staging, intermediate, dim_symbol and audit."""
     settings = market.settings()
     check_engine(settings)
     with _dbt_env(settings):
-        invocation = dbt.cli(list(DBT_BUILD), context=context, target_path=settings.dbt_target_dir)
+        invocation = dbt.invoke(
+            DBT_BUILD,
+            context=context,
+            target_path=settings.dbt_target_dir,
+            in_process=settings.dbt_target != SPARK_TARGET,
+            parse=project_parse(settings),
+        )
         yield from served_by_duckdb(invocation.stream(), settings, context, daily=False)
 
 
@@ -171,7 +187,7 @@ def partition_window_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
 )
 def market_dbt_daily_facts(
     context: dg.AssetExecutionContext,
-    dbt: DbtCliResource,
+    dbt: MarketDbtCliResource,
     market: MarketResource,
     config: DailyFactsConfig,
 ) -> Iterator[Any]:
@@ -184,7 +200,13 @@ def market_dbt_daily_facts(
     with _dbt_env(settings, dbt_vars):
         # The base models' target dir: the window is no part of what dbt parses, so both runs
         # share one partial-parse state (one parse after a model change, not two).
-        invocation = dbt.cli(args, context=context, target_path=settings.dbt_target_dir)
+        invocation = dbt.invoke(
+            args,
+            context=context,
+            target_path=settings.dbt_target_dir,
+            in_process=settings.dbt_target != SPARK_TARGET,
+            parse=project_parse(settings),
+        )
         events = served_by_duckdb(invocation.stream(), settings, context, daily=True)
         yield from with_daily_metadata(events, settings=settings, dbt_vars=dbt_vars, facts=FACTS)
     if config.full_refresh and config.facts_fingerprint and invocation.is_successful():

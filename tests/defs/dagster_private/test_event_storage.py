@@ -1,4 +1,4 @@
-"""The batched SQLite event log (``defs/dagster_private.py``) on temporary Dagster homes.
+"""The batched SQLite event log (``defs/dagster_private/event_storage.py``) on Dagster homes.
 
 A batch must leave the same rows as Dagster's stock SQLite storage writing its events one by
 one, and a home the build configures (``cli/build.py``'s ``dagster.yaml``) must stay readable by

@@ -1,21 +1,15 @@
-"""The only module that relies on private Dagster and dagster-dbt APIs; each use is here because
-it pays for itself (``docs/performance.md``, "Costs the code is shaped around"), and an upgrade
-of the pinned ``dagster`` / ``dagster-dbt`` starts by checking this module and its tests.
+"""Dagster's SQLite event log, a batch of asset events at a time (see the package's docstring).
 
-**Batched SQLite event storage.** Dagster records one materialisation per partition of a run. A
-ten-year rebuild of the daily facts is about 2,500 partitions of each fact, and the stock SQLite
-event log opens a new engine and commits two transactions for every one of those events (minutes
-a build). Dagster batches such events when ``DAGSTER_EVENT_BATCH_SIZE`` is set, but its SQLite
-storage then stores them one by one all the same. :class:`BatchedSqliteEventLogStorage` writes a
-batch as one multi-row insert on the run's shard and one transaction on the index shard, with the
-same rows as event by event, and records one "planned" event per asset and run with its partition
-range instead of one per partition. ``market-snapshots build`` and ``make dev`` configure it in
-the ``dagster.yaml`` they write (``storage: custom:``, see ``cli/build.py``); the files stay
-ordinary Dagster SQLite storage, readable by a stock instance.
-
-**dbt without two start-up costs.** :class:`MarketDbtCliResource` is dagster-dbt's CLI resource
-without the ``dbt --version`` subprocess and the in-process dbt adapter it pays before each run
-(see the class).
+Dagster records one materialisation per partition of a run. A ten-year rebuild of the daily facts
+is about 2,500 partitions of each fact, and the stock SQLite event log opens a new engine and
+commits two transactions for every one of those events (minutes a build). Dagster batches such
+events when ``DAGSTER_EVENT_BATCH_SIZE`` is set, but its SQLite storage then stores them one by one
+all the same. :class:`BatchedSqliteEventLogStorage` writes a batch as one multi-row insert on the
+run's shard and one transaction on the index shard, with the same rows as event by event, and
+records one "planned" event per asset and run with its partition range instead of one per
+partition. ``market-snapshots build`` and ``make dev`` configure it in the ``dagster.yaml`` they
+write (``storage: custom:``, see ``cli/build.py``); the files stay ordinary Dagster SQLite storage,
+readable by a stock instance.
 """
 
 import json
@@ -23,8 +17,6 @@ import os
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from functools import cached_property
-from importlib import metadata
 from typing import Any
 
 from dagster._core.events import ASSET_EVENTS
@@ -35,8 +27,6 @@ from dagster._core.storage.sql import create_engine
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._core.storage.sqlite_storage import DagsterSqliteStorage, _event_logs_directory
 from dagster._serdes import ConfigurableClassData
-from dagster_dbt import DbtCliResource
-from packaging import version
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
@@ -169,23 +159,3 @@ class BatchedSqliteStorage(DagsterSqliteStorage):
             BatchedSqliteEventLogStorage.__name__,
             json.dumps({"base_dir": _event_logs_directory(self.base_dir)}),
         )
-
-
-class MarketDbtCliResource(DbtCliResource):
-    """dagster-dbt's CLI resource without two costs of each run that buy us nothing.
-
-    Before every ``dbt build`` dagster-dbt (0.29) runs ``dbt --version`` in a subprocess (once
-    per resource, so once per run) and builds a dbt adapter inside the Dagster process (importing
-    dbt, loading the profile and the macros). The adapter only serves ``fetch_row_counts`` and
-    ``fetch_column_metadata``, which we do not call (the daily facts' metadata comes from our own
-    queries), and the dbt we run is the one installed beside us, so its version is read from the
-    package metadata instead.
-    """
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(metadata.version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args: Any) -> Any:
-        """No in-process adapter: dagster-dbt then skips what needs one, which we never ask for."""
-        return None
