@@ -16,18 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dagster_project.settings_spec import (
-    Check,
-    Declared,
+from dagster_project.settings_checks import (
     at_least,
-    declarations,
+    duckdb_file_outside_raw,
+    memory_size,
     not_before,
     one_of,
-    parse_date,
+    outside_raw,
     positive,
-    setting,
-    two_words,
+    upper,
 )
+from dagster_project.settings_spec import Declared, declarations, parse_date, setting, two_words
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: A checkout, or an installed wheel: it carries dbt/ and config/ in the package (pyproject's
@@ -50,30 +49,12 @@ DEFAULT_HTML_TIMEOUT = 20
 DEFAULT_HISTORY_START = dt.date(2015, 1, 1)
 #: After the PSX close (15:30 Pakistan time) on weekdays.
 DEFAULT_SCHEDULE_CRON = "30 16 * * 1-5"
+#: DuckDB's memory_limit in dbt's profile (a ten-year 100x history's models need ~1.5 GB unbounded).
+DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
 #: dbt's targets (``dbt/profiles.yml``): DuckDB, the default, and Spark.
 DBT_TARGETS = ("dev", "spark")
 #: The PSX calendar (``core/dating/calendar.py``) knows no session before this day.
 EARLIEST_HISTORY_START = dt.date(2000, 1, 1)
-
-
-def _outside_raw(label: str) -> Check:
-    def check(variable: str, path: Path, resolved: Mapping[str, Any]) -> str | None:
-        raw: Path = resolved["raw_dir"]
-        if path == raw or raw in path.parents:
-            return f"the {label} ({path}) must not be inside the raw dir ({raw})"
-        return None
-
-    return check
-
-
-def _check_warehouse(variable: str, path: Path, resolved: Mapping[str, Any]) -> str | None:
-    if path.suffix != ".duckdb":
-        return f"{variable} must name a .duckdb file, got {path}"
-    return _outside_raw("warehouse")(variable, path, resolved)
-
-
-def _upper(value: object) -> str:
-    return str(value).upper()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,7 +78,7 @@ class Settings:
         env="MARKET_WAREHOUSE",
         help="the published warehouse (a .duckdb file)",
         shown_default="`warehouse/market.duckdb`",
-        check=_check_warehouse,
+        check=duckdb_file_outside_raw,
         option=True,
         resource=True,
         resource_required=True,
@@ -110,7 +91,7 @@ class Settings:
         "(`dagster_home/`)",
         shown_default="`.state/` beside the warehouse",
         derive=lambda resolved: resolved["warehouse"].parent / ".state",
-        check=_outside_raw("state directory"),
+        check=outside_raw("state directory"),
         option=True,
         resource=True,
         resource_required=True,
@@ -123,7 +104,7 @@ class Settings:
         "database's `normalised.*`, which mirror it partition by partition); a local folder",
         shown_default="`lake/` in the state directory",
         derive=lambda resolved: resolved["state_dir"] / "lake",
-        check=_outside_raw("lake"),
+        check=outside_raw("lake"),
         resource=True,
         rebuilds=True,
     )
@@ -193,7 +174,7 @@ class Settings:
         "INFO",
         env="MARKET_LOG_LEVEL",
         help="the level of a build's Dagster log (its log file, and the terminal with --verbose)",
-        coerce=_upper,
+        coerce=upper,
     )
     workers: int = setting(
         1,
@@ -205,6 +186,14 @@ class Settings:
         "the steps that write the working database still take turns",
         check=at_least(1),
         resource=True,
+    )
+    duckdb_memory_limit: str = setting(
+        DEFAULT_DUCKDB_MEMORY_LIMIT,
+        env="MARKET_DUCKDB_MEMORY_LIMIT",
+        help="the memory DuckDB may use for dbt's models before it spills to disk",
+        details=" (`work.duckdb.tmp/` beside the working database), so that a build's memory is "
+        "bounded whatever the history ([scaling.md](scaling.md)); a DuckDB size such as `2GB`",
+        check=memory_size,
     )
     dbt_target: str = setting(
         "dev",

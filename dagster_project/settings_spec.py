@@ -114,33 +114,6 @@ def two_words(on: str, off: str) -> dict[str, Any]:
     return {"parse": parse, "show": show}
 
 
-def positive(variable: str, value: int, resolved: Mapping[str, Any]) -> str | None:
-    return None if value > 0 else f"{variable} must be positive, got {value}"
-
-
-def at_least(least: int) -> Check:
-    def check(variable: str, value: int, resolved: Mapping[str, Any]) -> str | None:
-        return None if value >= least else f"{variable} must be at least {least}, got {value}"
-
-    return check
-
-
-def not_before(first: dt.date) -> Check:
-    def check(variable: str, value: dt.date, resolved: Mapping[str, Any]) -> str | None:
-        return None if value >= first else f"{variable} must be {first} or later, got {value}"
-
-    return check
-
-
-def one_of(choices: tuple[str, ...]) -> Check:
-    def check(variable: str, value: str, resolved: Mapping[str, Any]) -> str | None:
-        if value in choices:
-            return None
-        return f"{variable} must be one of {', '.join(choices)}, got {value!r}"
-
-    return check
-
-
 def _text(variable: str, text: str) -> str:
     return text
 

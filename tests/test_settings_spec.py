@@ -9,12 +9,10 @@ from pathlib import Path
 import pytest
 
 from dagster_project.core.errors import ConfigError
+from dagster_project.settings_checks import at_least, memory_size, not_before, one_of
 from dagster_project.settings_spec import (
     TABLE_HEADER,
-    at_least,
     declarations,
-    not_before,
-    one_of,
     setting,
     table_rows,
     two_words,
@@ -113,3 +111,16 @@ def test_a_type_without_a_text_form_is_refused() -> None:
 
     with pytest.raises(TypeError, match="setting path: neither a default nor a derive"):
         declarations(Underived)
+
+
+@pytest.mark.parametrize("text", ["2GB", "512MB", "1.5GiB", "800 mb", "4TB"])
+def test_a_memory_size_duckdb_takes_passes(text: str) -> None:
+    assert memory_size("MARKET_DUCKDB_MEMORY_LIMIT", text, {}) is None
+
+
+@pytest.mark.parametrize("text", ["2", "lots", "80%", "2 GB free", "-1GB"])
+def test_any_other_memory_size_is_a_problem_naming_the_variable(text: str) -> None:
+    problem = memory_size("MARKET_DUCKDB_MEMORY_LIMIT", text, {})
+    assert (
+        problem == f"MARKET_DUCKDB_MEMORY_LIMIT must be a size such as 2GB or 512MB, got {text!r}"
+    )
