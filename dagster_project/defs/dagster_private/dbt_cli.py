@@ -221,6 +221,8 @@ class MarketDbtCliResource(DbtCliResource):
         command = [
             "--no-send-anonymous-usage-stats",
             "--quiet",
+            # The file log as a dbt subprocess under dagster-dbt writes it (DBT_LOG_FORMAT=json).
+            *("--log-format-file", "json"),
             *self.global_config_flags,
             *cleaned,
             *(["--profile", self.profile] if self.profile else []),
