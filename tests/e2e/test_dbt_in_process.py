@@ -17,7 +17,7 @@ import pytest
 
 from dagster_project.core.build.dbt_parse import ensure_manifest, shared_parse
 from dagster_project.defs.dagster_private import InProcessDbt
-from dagster_project.defs.dagster_private.dbt_cli import preparsed
+from dagster_project.defs.dagster_private.dbt_cli import preparsed, seed_partial_parse
 from dagster_project.settings import DBT_EXECUTABLE
 
 PROFILE = """tiny:
@@ -118,6 +118,10 @@ def test_dbt_starts_from_the_shared_parse_while_the_environment_matches_it(
     code, events = _run(_args(tiny, "build", "--select", "fine"), manifest)
     assert code == 0
     assert "ParseCmdPerfInfoPath" not in _names(events)  # no parse: the manifest was given
+    # dbt notes in the manifest the variables it reads while running (a window's): the parse
+    # is still the one to start from, checked against the variables it was parsed with.
+    manifest.env_vars["TINY_WINDOW"] = "2024-10-18"  # type: ignore[attr-defined]
+    assert preparsed(parse) is manifest
     # A variable the project read while parsing has changed: dbt must parse again itself.
     monkeypatch.setenv("TINY_LABEL", "second")
     assert preparsed(parse) is None
@@ -129,3 +133,17 @@ def test_dbt_starts_from_the_shared_parse_while_the_environment_matches_it(
     damaged = tmp_path / "damaged.msgpack"
     damaged.write_bytes(parse.read_bytes()[:1000])
     assert preparsed(damaged) is None
+
+
+def test_a_target_without_a_partial_parse_starts_from_the_shared_one(tmp_path: Path) -> None:
+    parse = tmp_path / "cache" / "partial_parse.msgpack"
+    parse.parent.mkdir()
+    parse.write_bytes(b"the shared parse")
+    target = tmp_path / "state" / "target"
+    seed_partial_parse(parse, target)
+    assert (target / "partial_parse.msgpack").read_bytes() == b"the shared parse"
+    parse.write_bytes(b"a newer parse")  # the target's own, once it has one, is left alone
+    seed_partial_parse(parse, target)
+    assert (target / "partial_parse.msgpack").read_bytes() == b"the shared parse"
+    seed_partial_parse(None, tmp_path / "other")
+    assert not (tmp_path / "other").exists()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import threading
 from collections.abc import Iterator, Sequence
 from functools import cached_property
@@ -75,8 +76,10 @@ def _close_duckdb() -> None:
         DuckDBConnectionManager._ENV = None
 
 
-#: Parses loaded in this process, by partial-parse file and its modification time.
-_PARSES: dict[tuple[Path, int], Any] = {}
+#: Parses loaded in this process, by partial-parse file and its modification time: the manifest
+#: and the environment variables it was parsed with (dbt adds to the manifest's own record the
+#: variables it reads while running, such as the window's).
+_PARSES: dict[tuple[Path, int], tuple[Any, dict[str, str]]] = {}
 
 
 def preparsed(parse: Path | None) -> Any | None:
@@ -87,7 +90,8 @@ def preparsed(parse: Path | None) -> Any | None:
     working database's path differs per state dir), yet nothing in the manifest depends on that
     path: the database is named after the file, ``work``, in every state dir. What does matter is
     checked as dbt checks it: the adapter (DuckDB), and the environment variables the project
-    read while parsing (their values now must be those of the parse). Loaded once per process.
+    read while parsing (their values now must be those of the parse). Loaded once per process
+    and shared by its dbt runs, as dbt's programmatic runner allows.
     """
     if parse is None:
         return None
@@ -97,19 +101,29 @@ def preparsed(parse: Path | None) -> Any | None:
             from dbt.contracts.graph.manifest import Manifest
             from dbt.parser.manifest import extended_mashumuro_decoder
 
+            loaded = Manifest.from_msgpack(parse.read_bytes(), decoder=extended_mashumuro_decoder)
+            loaded.build_flat_graph()  # type: ignore[no-untyped-call]
             _PARSES.clear()
-            _PARSES[key] = Manifest.from_msgpack(
-                parse.read_bytes(), decoder=extended_mashumuro_decoder
-            )
-            _PARSES[key].build_flat_graph()
-        manifest = _PARSES[key]
+            _PARSES[key] = (loaded, dict(loaded.env_vars))
+        manifest, parsed_with = _PARSES[key]
     except Exception:
         return None
     if manifest.metadata.adapter_type != "duckdb" or any(
-        os.environ.get(name) != value for name, value in manifest.env_vars.items()
+        os.environ.get(name) != value for name, value in parsed_with.items()
     ):
         return None
     return manifest
+
+
+def seed_partial_parse(parse: Path | None, target_path: Path) -> None:
+    """Copy ``parse`` into ``target_path`` when it has no partial-parse file, as dagster-dbt
+    does for a subprocess: a dbt that must parse itself then parses only what changed."""
+    if parse is None or (target_path / parse.name).exists():
+        return
+    target_path.mkdir(parents=True, exist_ok=True)
+    partial = target_path / f".{parse.name}.{os.getpid()}"
+    shutil.copyfile(parse, partial)
+    partial.replace(target_path / parse.name)
 
 
 class InProcessDbt:
@@ -236,6 +250,7 @@ class MarketDbtCliResource(DbtCliResource):
             *("--project-dir", str(project_dir), "--profiles-dir", profiles_dir),
             *("--target-path", str(target_path), "--log-path", str(target_path)),
         ]
+        seed_partial_parse(parse, target_path)
         return DbtCliInvocation(
             process=InProcessDbt(command, manifest=preparsed(parse)),  # type: ignore[arg-type]
             manifest=params.manifest,
