@@ -76,10 +76,9 @@ def _close_duckdb() -> None:
         DuckDBConnectionManager._ENV = None
 
 
-#: Parses loaded in this process, by partial-parse file and its modification time: the manifest
-#: and the environment variables it was parsed with (dbt adds to the manifest's own record the
-#: variables it reads while running, such as the window's).
-_PARSES: dict[tuple[Path, int], tuple[Any, dict[str, str]]] = {}
+#: The partial-parse file read in this process (by path and modification time): its bytes and
+#: the environment variables it was parsed with.
+_PARSES: dict[tuple[Path, int], tuple[bytes, dict[str, str]]] = {}
 
 
 def preparsed(parse: Path | None) -> Any | None:
@@ -90,28 +89,31 @@ def preparsed(parse: Path | None) -> Any | None:
     working database's path differs per state dir), yet nothing in the manifest depends on that
     path: the database is named after the file, ``work``, in every state dir. What does matter is
     checked as dbt checks it: the adapter (DuckDB), and the environment variables the project
-    read while parsing (their values now must be those of the parse). Loaded once per process
-    and shared by its dbt runs, as dbt's programmatic runner allows.
+    read while parsing (their values now must be those of the parse). A new manifest each call:
+    dbt changes the one it runs (compiled nodes, injected ephemeral CTEs), so a second run must
+    not start from it.
     """
     if parse is None:
         return None
     try:
+        from dbt.contracts.graph.manifest import Manifest
+        from dbt.parser.manifest import extended_mashumuro_decoder
+
         key = (parse, parse.stat().st_mtime_ns)
         if key not in _PARSES:
-            from dbt.contracts.graph.manifest import Manifest
-            from dbt.parser.manifest import extended_mashumuro_decoder
-
-            loaded = Manifest.from_msgpack(parse.read_bytes(), decoder=extended_mashumuro_decoder)
-            loaded.build_flat_graph()  # type: ignore[no-untyped-call]
+            data = parse.read_bytes()
+            first = Manifest.from_msgpack(data, decoder=extended_mashumuro_decoder)
             _PARSES.clear()
-            _PARSES[key] = (loaded, dict(loaded.env_vars))
-        manifest, parsed_with = _PARSES[key]
+            _PARSES[key] = (data, dict(first.env_vars))
+        data, parsed_with = _PARSES[key]
+        manifest = Manifest.from_msgpack(data, decoder=extended_mashumuro_decoder)
     except Exception:
         return None
     if manifest.metadata.adapter_type != "duckdb" or any(
         os.environ.get(name) != value for name, value in parsed_with.items()
     ):
         return None
+    manifest.build_flat_graph()  # type: ignore[no-untyped-call]
     return manifest
 
 
