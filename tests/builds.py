@@ -73,7 +73,8 @@ def sample_raw(raw: Path) -> Path:
 def synthetic_raw(raw: Path) -> Path:
     """The session's synthetic corpus: four sessions of 30 symbols (Mon 14 to Thu 17 Oct 2024),
     three captures each, six of them HTML, a replay, four duplicate files and seven broken
-    lines, and each day's headlines (``synth/expected.json`` is the ground truth); plus the
+    lines, a few corporate actions, and each day's headlines (``synth/expected.json`` is the
+    ground truth); plus the
     sample as ``hand/page.txt``, a capture of Fri 18 Oct dated only by its page. The headline,
     two-worker and Spark tests read its build. (The sessions sit beside the sample's date on
     purpose: a build's daily run covers every partition from its first date to its last, and
@@ -89,6 +90,7 @@ def synthetic_raw(raw: Path) -> Path:
         replay_share=0.5,
         broken_share=0.3,
         duplicate_share=0.3,
+        action_share=0.05,
     )
     (raw / "hand").mkdir()
     shutil.copy2(SAMPLE, raw / "hand" / "page.txt")

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from dagster_project.cli.options import add_command, add_setting_options, settings_from_options
-from dagster_project.core.build.dbt_manifest import daily_facts, read_manifest
+from dagster_project.core.build.dbt_manifest import daily_facts, dated_facts, read_manifest
 from dagster_project.core.build.dbt_parse import ensure_manifest
 from dagster_project.core.build.planning import dbt_source_files
 from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
@@ -15,8 +15,9 @@ from dagster_project.tools.export import check_out_dir, export_warehouse
 
 
 def daily_fact_tables(settings: Settings) -> frozenset[str]:
-    """The daily fact tables (dbt's ``daily`` tag), from the manifest of the settings' state dir
-    (parsed first if it is missing or older than the dbt project)."""
+    """The daily fact tables (dbt's ``daily`` tag) with a ``market_date`` to partition by year,
+    from the manifest of the settings' state dir (parsed first if it is missing or older than
+    the dbt project)."""
     manifest = ensure_manifest(
         dbt_executable=DBT_EXECUTABLE,
         project_dir=DBT_PROJECT_DIR,
@@ -25,7 +26,7 @@ def daily_fact_tables(settings: Settings) -> frozenset[str]:
         source_files=dbt_source_files(DBT_PROJECT_DIR),
         env=settings.as_env(),
     )
-    return frozenset(model.name for model in daily_facts(read_manifest(manifest)))
+    return frozenset(model.name for model in dated_facts(daily_facts(read_manifest(manifest))))
 
 
 def export(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ def _synth(args: argparse.Namespace) -> int:
         replay_share=args.replay_share,
         broken_share=args.broken_share,
         duplicate_share=args.duplicate_share,
+        action_share=args.action_share,
         expected_path=Path(args.expected) if args.expected else None,
     )
     print(
@@ -68,6 +69,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ("replay", 0.05, "sessions followed by a replay page"),
         ("broken", 0.02, "captures with a broken ticker line"),
         ("duplicate", 0.01, "captures also written as an exact duplicate file"),
+        ("action", 0.0, "stock-sessions after a corporate action (bonus issue or split)"),
     ):
         synth.add_argument(
             f"--{kind}-share", type=float, default=default, help=f"share of {what} ({default})"

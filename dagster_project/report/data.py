@@ -18,6 +18,7 @@ from dagster_project.core.errors import ConfigError, NoMarketDateError, Warehous
 from dagster_project.report.format import short_date
 from dagster_project.report.headlines import Headline, day_headlines, mover_headlines
 from dagster_project.report.intraday import IntradayPoint, intraday_levels
+from dagster_project.report.periods import Periods, read_periods
 
 #: Indices shown first, in this order; any other index code follows A to Z.
 INDEX_ORDER = ("KSE100", "KSE30", "KMI30", "ALLSHR", "BR100", "BR30")
@@ -121,6 +122,7 @@ class DayReport:
     audit: CaptureAudit
     top_n: int
     headlines: tuple[Headline, ...] | None = None
+    periods: Periods | None = None
     """The day's distinct headlines; None when the warehouse predates the headline marts."""
 
     @property
@@ -261,6 +263,7 @@ def read_day(
         audit=_audit(con, day),
         top_n=top_n,
         headlines=day_headlines(con, day),
+        periods=read_periods(con, day, top_n=top_n),
     )
 
 

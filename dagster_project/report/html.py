@@ -23,6 +23,7 @@ from dagster_project.report.format import (
     signed,
 )
 from dagster_project.report.headlines_html import headlines_section
+from dagster_project.report.periods_html import periods_section
 from dagster_project.report.style import CSS
 from dagster_project.report.svg import (
     DOWN_COLOUR,
@@ -257,6 +258,6 @@ def render_html(day: DayReport, *, generated_at: dt.datetime, warehouse_name: st
         f'<section class="two">{_breadth(day)}{_audit(day)}</section>'
         f'<section class="two">{_movers("Top gainers", day.gainers, "gainers", scale)}'
         f"{_movers('Top losers', day.losers, 'losers', scale)}</section>"
-        f"{headlines_section(day)}{_sectors(day)}</main>"
+        f"{periods_section(day)}{headlines_section(day)}{_sectors(day)}</main>"
         f"{_footer(day, generated_at=generated_at, warehouse_name=warehouse_name)}</body></html>\n"
     )

@@ -30,6 +30,7 @@ from dagster_project.report.format import (
     signed,
 )
 from dagster_project.report.intraday import low_high
+from dagster_project.report.periods_summary import periods_summary
 
 WIDTH = 80
 STYLES = {"up": "bold green", "down": "bold red", "flat": "dim"}
@@ -252,6 +253,7 @@ def summary(day: DayReport) -> RenderableType:
         _breadth(day),
         indices,
         movers,
+        periods_summary(day),
         _in_the_news(day),
         _headlines(day),
         _sectors(day),

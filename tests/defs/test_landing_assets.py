@@ -1,4 +1,4 @@
-"""Materialise landing for real over a temp raw dir: both of its tables, in the working database
+"""Materialise landing for real over a temp raw dir: its three tables, in the working database
 and the lake."""
 
 from __future__ import annotations
@@ -10,7 +10,12 @@ import duckdb
 import polars as pl
 
 from dagster_project.core.raw.listing import SYMLINK_LOOP
-from dagster_project.defs.landing.assets import CAPTURE_FILES, SKIPPED_FILES, capture_files
+from dagster_project.defs.landing.assets import (
+    CAPTURE_FILES,
+    PSX_SESSIONS,
+    SKIPPED_FILES,
+    capture_files,
+)
 from dagster_project.defs.resources import MarketResource
 
 
@@ -41,3 +46,13 @@ def test_landing_writes_the_captures_and_the_files_it_could_not_read(tmp_path: P
     assert skipped == [("a.txt", SYMLINK_LOOP), ("b.txt", SYMLINK_LOOP)]
     lake_file = settings.lake / "skipped_files" / "data.parquet"
     assert pl.read_parquet(lake_file).rows() == skipped
+    # The PSX calendar that dated them, to a year ahead, for the warehouse to count sessions.
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        [(first, last, count)] = con.sql(
+            "select min(session_date), max(session_date), count(*) from landing.psx_sessions"
+        ).fetchall()
+    assert str(first) == "2000-01-03" and count > 6000
+    assert events[PSX_SESSIONS]["dagster/row_count"].value == count
+    assert events[PSX_SESSIONS]["last_session"].value == str(last)
+    sessions = pl.read_parquet(settings.lake / "psx_sessions" / "data.parquet")
+    assert sessions.height == count

@@ -82,6 +82,12 @@ def daily_facts(manifest: Mapping[str, object]) -> list[DailyModel]:
     return [model for model in daily_models(manifest) if model.is_table]
 
 
+def dated_facts(models: list[DailyModel]) -> list[DailyModel]:
+    """The fact tables of one row per market date and key (a ``market_date`` column), not the
+    period facts (one row per period: ``marts/periods/``)."""
+    return [model for model in models if model.is_table and "market_date" in model.columns]
+
+
 def capture_facts(models: list[DailyModel]) -> list[str]:
     """``schema.table`` of the fact tables that name the capture each row came from.
 

@@ -117,6 +117,13 @@ class PsxCalendar:
             day += dt.timedelta(days=1)
         return days
 
+    def sessions_frame(self, last: dt.date) -> pl.DataFrame:
+        """Every session from 2000 up to ``last``, one ``session_date`` a row (the calendar as
+        the warehouse reads it: ``landing.psx_sessions``)."""
+        return pl.DataFrame(
+            {"session_date": self.sessions_until(last)}, schema={"session_date": pl.Date}
+        )
+
     def resolve(self, page_dates: pl.Series) -> pl.DataFrame:
         """Map page dates to the session they show.
 

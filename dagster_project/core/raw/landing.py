@@ -33,6 +33,8 @@ from dagster_project.core.warehouse.database import (
 )
 
 _CHUNK = 1 << 20
+#: How far past today ``landing.psx_sessions`` reaches.
+CALENDAR_AHEAD = dt.timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -173,11 +175,12 @@ def with_file_sessions(files: pl.DataFrame, calendar: PsxCalendar) -> pl.DataFra
 @dataclass(frozen=True)
 class Landed:
     """What :func:`land` wrote: ``landing.capture_files`` (with the file sessions), the inventory
-    it came from, how many captures are new, and notes for the run log (a damaged working
-    database moved aside, files left out)."""
+    it came from, ``landing.psx_sessions``, how many captures are new, and notes for the run log
+    (a damaged working database moved aside, files left out)."""
 
     files: pl.DataFrame
     found: Inventory
+    sessions: pl.DataFrame
     new_captures: int
     notes: list[str]
 
@@ -187,7 +190,9 @@ def land(
 ) -> Landed:
     """Inventory ``raw_dir`` into the working database's ``landing.capture_files`` and
     ``landing.skipped_files`` and the lake's files of the same names (hashing only the files
-    whose size or time changed since the last inventory)."""
+    whose size or time changed since the last inventory); beside them ``landing.psx_sessions``,
+    the sessions of ``calendar`` that dated them, to a year ahead (what the warehouse counts
+    sessions with)."""
     if not raw_dir.is_dir():
         raise ConfigError(f"raw dir {raw_dir} does not exist (set MARKET_RAW_DIR)")
     notes = [reason] if (reason := reset_work_db_if_corrupt(work_db)) else []
@@ -198,8 +203,11 @@ def land(
         files = with_file_sessions(found.files, calendar)
         replace_table(con, "landing", "capture_files", files)
         replace_table(con, "landing", "skipped_files", found.skipped)
+        sessions = calendar.sessions_frame(dt.date.today() + CALENDAR_AHEAD)
+        replace_table(con, "landing", "psx_sessions", sessions)
     lake.replace_table(lake_dir, "capture_files", files)
     lake.replace_table(lake_dir, "skipped_files", found.skipped)
+    lake.replace_table(lake_dir, "psx_sessions", sessions)
     if found.ignored:
         notes.append(
             f"ignored {len(found.ignored)} non-capture file(s) (not .txt/.htm/.html): "
@@ -212,4 +220,4 @@ def land(
             "read (see audit.captures): " + "; ".join(listed)
         )
     previous_hashes = set(previous["sha256"]) if previous is not None else set()
-    return Landed(files, found, len(set(files["sha256"]) - previous_hashes), notes)
+    return Landed(files, found, sessions, len(set(files["sha256"]) - previous_hashes), notes)

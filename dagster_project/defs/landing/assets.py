@@ -1,9 +1,9 @@
-"""Landing: the inventory of capture files under the raw dir, and of those that could not be read.
+"""Landing: the inventory of capture files under the raw dir, of those that could not be read,
+and the PSX calendar that dated them.
 
-Each is a table of the working database (``landing.capture_files``, ``landing.skipped_files``)
-and, for engines that do not read that file (Spark), a file of the lake
-(``capture_files/data.parquet``, ``skipped_files/data.parquet``). dbt reports the skipped ones
-in ``audit.captures``.
+Each is a table of the working database (``landing.capture_files``, ``landing.skipped_files``,
+``landing.psx_sessions``) and, for engines that do not read that file (Spark), a file of the
+lake (``<table>/data.parquet``). dbt reports the skipped ones in ``audit.captures``.
 """
 
 from collections.abc import Iterator
@@ -20,6 +20,7 @@ from dagster_project.settings import HOLIDAYS_SEED
 
 CAPTURE_FILES = dg.AssetKey(["landing", "capture_files"])
 SKIPPED_FILES = dg.AssetKey(["landing", "skipped_files"])
+PSX_SESSIONS = dg.AssetKey(["landing", "psx_sessions"])
 
 
 def _landing_spec(key: dg.AssetKey, description: str) -> dg.AssetSpec:
@@ -44,13 +45,19 @@ def _landing_spec(key: dg.AssetKey, description: str) -> dg.AssetSpec:
             "The capture files and directories under the raw dir that could not be read (no "
             "permission, a symlink loop), with the reason.",
         ),
+        _landing_spec(
+            PSX_SESSIONS,
+            "The PSX sessions of the calendar the captures are dated with (exchange-calendars' "
+            "XKAR and the holidays seed), from 2000 to a year ahead.",
+        ),
     ],
     pool=WORK_DB_POOL,
 )
 def capture_files(
     context: dg.AssetExecutionContext, market: MarketResource
 ) -> Iterator[dg.MaterializeResult[None]]:
-    """Inventory the raw dir: its capture files, and those that could not be read."""
+    """Inventory the raw dir: its capture files, and those that could not be read; and the PSX
+    calendar they were dated with."""
     settings = market.settings()
     landed = land(
         settings.raw_dir,
@@ -87,5 +94,13 @@ def capture_files(
         metadata={
             "dagster/row_count": found.skipped.height,
             "skipped_files": dg.MetadataValue.md(markdown_table(found.skipped.head(10))),
+        },
+    )
+    sessions = landed.sessions["session_date"]
+    yield dg.MaterializeResult(
+        asset_key=PSX_SESSIONS,
+        metadata={
+            "dagster/row_count": sessions.len(),
+            "last_session": str(sessions.max()),
         },
     )

@@ -18,7 +18,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from dagster_project.core.build import planning
-from dagster_project.core.build.dbt_manifest import daily_models, read_manifest
+from dagster_project.core.build.dbt_manifest import daily_models, dated_facts, read_manifest
 from dagster_project.core.build.dbt_parse import ensure_manifest, shared_parse
 from dagster_project.defs.dagster_private import MarketDbtCliResource
 from dagster_project.defs.deployment import DEPLOYMENT
@@ -109,8 +109,9 @@ def project_parse(settings: Settings) -> Path | None:
 DBT_MANIFEST = parsed_project(DEPLOYMENT)
 # The daily models (tag ``daily``): the partitioned asset, the planner and the metadata read them.
 DAILY_MODELS = daily_models(read_manifest(DBT_MANIFEST))
-FACTS = {f"{model.schema}__{model.name}": model.name for model in DAILY_MODELS if model.is_table}
-"""The fact tables by the name of their dbt asset's output (``marts__fct_daily_movers``)."""
+FACTS = {f"{model.schema}__{model.name}": model.name for model in dated_facts(DAILY_MODELS)}
+"""The fact tables of one row per market date and key by the name of their dbt asset's output
+(``marts__fct_daily_movers``); the period facts (by period) get no per-date metadata."""
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from pathlib import Path
 from dagster_project.core.dating.calendar import psx_calendar
 from dagster_project.core.errors import ConfigError
 from dagster_project.settings import HOLIDAYS_SEED
+from dagster_project.tools.synth.actions import corporate_actions
 from dagster_project.tools.synth.headlines import headline_names, session_headlines
 from dagster_project.tools.synth.market import INDEX_CODES, instruments, session_values
 from dagster_project.tools.synth.pages import article_lines
@@ -62,6 +63,7 @@ def write_captures(
     replay_share: float = 0.05,
     broken_share: float = 0.02,
     duplicate_share: float = 0.01,
+    action_share: float = 0.0,
     expected_path: Path | None = None,
 ) -> SynthSummary:
     """Write ``days`` PSX sessions from ``start`` on, ``captures_per_day`` captures each.
@@ -70,7 +72,10 @@ def write_captures(
     ones show prices on their way there. Around them, each at roughly its share of captures:
     HTML pages, replays (a page dated the next day when that is no session, else taken before
     the next open, showing the close), exact duplicate files (copied later) and broken lines
-    (a ticker line cut short, inserted beside the intact one). Deterministic given ``seed``.
+    (a ticker line cut short, inserted beside the intact one). With ``action_share``, that share
+    of the stocks has a corporate action before a session (``tools/synth/actions.py``): its
+    previous close is adjusted and the strip's change measured against the adjusted price.
+    Deterministic given ``seed``.
 
     Raises:
         ConfigError: a size below 1, or ``out_dir`` exists and is not empty.
@@ -90,7 +95,10 @@ def write_captures(
     broken: list[dict[str, str]] = []
     stocks = [item.code for item in items if not item.is_index]
     names = headline_names(stocks, sectors_seed=SECTORS_SEED, aliases_seed=ALIASES_SEED)
+    actions: list[dict[str, object]] = []
     for number, session in enumerate(sessions):
+        if number > 0:  # the first session has no close before it to adjust
+            actions += corporate_actions(items, seed=seed, session=session, share=action_share)
         rows = session_values(rng, items, captures_per_day)
         times = capture_times(rng, session, captures_per_day)
         change = rows[-1][kse100] - items[kse100].value
@@ -131,6 +139,7 @@ def write_captures(
     params |= {"captures_per_day": captures_per_day, "start": start.isoformat()}
     params |= {"html_share": html_share, "replay_share": replay_share}
     params |= {"broken_share": broken_share, "duplicate_share": duplicate_share}
+    params |= {"action_share": action_share}
     expected_path = expected_path or out_dir / EXPECTED_FILE
     expected_path.parent.mkdir(parents=True, exist_ok=True)
     ground_truth = {
@@ -140,6 +149,7 @@ def write_captures(
         "files": writer.counts,
         "broken_lines": broken,
         "market_dates": market_dates,
+        "corporate_actions": actions,
     }
     expected_path.write_text(
         json.dumps(ground_truth, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"

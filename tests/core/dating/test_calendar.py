@@ -101,3 +101,13 @@ def test_a_damaged_cache_is_rebuilt_and_an_unwritable_one_is_skipped(
     monkeypatch.setenv("MARKET_CACHE_DIR", str(blocked / "cache"))  # a folder under a file
     calendar_module._xkar_sessions.cache_clear()
     assert calendar_module._xkar_sessions() == expected
+
+
+def test_the_sessions_frame_is_the_calendar_from_2000(calendar: PsxCalendar) -> None:
+    frame = calendar.sessions_frame(dt.date(2024, 10, 21))
+    assert frame.schema == {"session_date": pl.Date}
+    days = frame["session_date"].to_list()
+    assert days[0] == dt.date(2000, 1, 3) and days[-1] == dt.date(2024, 10, 21)
+    assert days == calendar.sessions_until(dt.date(2024, 10, 21))
+    # 17 Sep 2024 (12 Rabi-ul-Awwal) is a holiday of the exchange's calendar: no session.
+    assert dt.date(2024, 9, 17) not in days and dt.date(2024, 9, 18) in days
