@@ -38,6 +38,8 @@ FILE_SESSIONS = pl.Schema(
 )
 #: The capture files (and directories, ``…/``) under the raw dir that could not be read.
 SKIPPED_FILES = pl.Schema({"source_path": pl.String(), "reason": pl.String()})
+#: ``landing.psx_sessions``: the PSX calendar that dates the captures (``PsxCalendar``).
+PSX_SESSIONS = pl.Schema({"session_date": pl.Date()})
 
 #: Captures split into lines, the ticker parser's input (``ticker.lines_frame``).
 LINES = pl.Schema({"sha256": pl.String(), "line_no": pl.Int32(), "line": pl.String()})
@@ -116,4 +118,5 @@ LAKE_TABLES = {
 LANDING_TABLES = {
     "capture_files": pl.Schema({**CAPTURE_FILES, **FILE_SESSIONS}),
     "skipped_files": SKIPPED_FILES,
+    "psx_sessions": PSX_SESSIONS,
 }

@@ -17,14 +17,14 @@ import sqlalchemy as sa
 from dagster_project.cli.export import add_parser, daily_fact_tables
 from dagster_project.settings import PROJECT_ROOT, make_settings
 from dagster_project.tools.export import MARKER_FILE, export_warehouse
-from tests.faults.builds import LATEST, MARTS, Reference
+from tests.faults.builds import MART_VIEWS, MARTS, Reference
 
 pytestmark = pytest.mark.e2e
 
 UV = str(Path(sys.executable).with_name("uv"))
 DUCKDB_CLI = "duckdb-cli==1.5.6"
 OLD_PYTHON_CLIENTS = ("duckdb==1.4.4", "duckdb==1.0.0")
-RELATIONS = [f"marts.{name}" for name in (*MARTS, *LATEST)] + ["audit.captures"]
+RELATIONS = [f"marts.{name}" for name in (*MARTS, *MART_VIEWS)] + ["audit.captures"]
 COMMENT_SQL = (
     "select comment from duckdb_columns() where schema_name = 'marts' "
     "and table_name = 'latest_daily_movers' and column_name = 'gainer_rank'"
@@ -151,7 +151,7 @@ def test_sqlalchemy_duckdb_engine_read_only(
             assert [(symbol, str(pct)) for symbol, pct in top] == [("PRL", "-9.55")]
             inspector = sa.inspect(con)
             assert set(inspector.get_table_names(schema="marts")) == set(MARTS)
-            assert set(inspector.get_view_names(schema="marts")) == set(LATEST)
+            assert set(inspector.get_view_names(schema="marts")) == set(MART_VIEWS)
             # Column reflection: what the pin sqlalchemy>=2.0.30,<2.0.45 keeps working.
             columns = inspector.get_columns("latest_daily_movers", schema="marts")
             assert [column["name"] for column in columns][:2] == ["market_date", "symbol"]

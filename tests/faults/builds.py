@@ -40,8 +40,13 @@ MARTS = (
     "fct_intraday_index_levels",
     "fct_headlines",
     "bridge_headline_symbol",
+    "fct_corporate_actions",
+    "fct_period_movers",
+    "fct_index_period_changes",
 )
 LATEST = ("latest_daily_movers", "latest_sector_daily", "latest_index_changes")
+#: The views of ``marts``: the latest market date's, and the adjusted closes.
+MART_VIEWS = (*LATEST, "fct_adjusted_closes")
 HOSTILE_NAME = "day two 'quoted' \"double\" ünïcode اردو.txt"
 BIG_CAPTURE = "huge/over the cap.txt"
 BIG_CAPTURE_BYTES = 1 << 30  # sparse: costs no disk, and reading it would cost 1 GiB of memory

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import polars as pl
 
+from dagster_project.core.schemas import PSX_SESSIONS
+
 _CALENDAR_START = dt.date(2000, 1, 1)
 
 
@@ -120,9 +122,7 @@ class PsxCalendar:
     def sessions_frame(self, last: dt.date) -> pl.DataFrame:
         """Every session from 2000 up to ``last``, one ``session_date`` a row (the calendar as
         the warehouse reads it: ``landing.psx_sessions``)."""
-        return pl.DataFrame(
-            {"session_date": self.sessions_until(last)}, schema={"session_date": pl.Date}
-        )
+        return pl.DataFrame({"session_date": self.sessions_until(last)}, schema=PSX_SESSIONS)
 
     def resolve(self, page_dates: pl.Series) -> pl.DataFrame:
         """Map page dates to the session they show.

@@ -1,7 +1,8 @@
 """The tables of a Spark build, served by DuckDB: Spark's Parquet loaded into the working database.
 
 dbt-spark writes each table as Parquet under its warehouse, ``<schema>.db/<table>/`` (a table
-partitioned by market date as ``market_date=…/`` folders). Loaded into the working database's
+partitioned by market date as ``market_date=…/`` folders, a period fact by kind and start as
+``period_kind=…/period_start=…/``). Loaded into the working database's
 schema of the same name, they are what the asset checks, publishing and the report read, as
 after a DuckDB build; Spark's views (staging, ``latest_*``, ``bi``) have no files and are made
 by dbt-duckdb over these tables instead.
@@ -39,10 +40,11 @@ def spark_tables(warehouse: Path) -> Iterator[SparkTable]:
     for schema_dir in sorted(warehouse.glob("*.db")):
         for folder in sorted(p for p in schema_dir.iterdir() if p.is_dir() and _visible(p)):
             partitioned = any(p.is_dir() and "=" in p.name for p in folder.iterdir())
+            found = folder.rglob("*.parquet") if partitioned else folder.glob("*.parquet")
             files = sorted(
-                path
-                for path in folder.glob("*/*.parquet" if partitioned else "*.parquet")
-                if _visible(path) and _visible(path.parent)
+                path  # under one partition folder or several (period_kind=…/period_start=…/)
+                for path in found
+                if all(_visible(Path(part)) for part in path.relative_to(folder).parts)
             )
             yield SparkTable(schema_dir.name.removesuffix(".db"), folder.name, files, partitioned)
 
