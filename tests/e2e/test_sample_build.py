@@ -130,8 +130,10 @@ def test_bi_views_are_published_with_bi_types(sample_build: Settings) -> None:
     )
     assert views == [
         ("audit_captures", True),
+        ("corporate_actions", True),
         ("daily_movers", True),
         ("index_changes", True),
+        ("period_movers", True),
         ("sector_daily", True),
     ]
     types = query(

@@ -20,9 +20,10 @@ def test_the_normalised_captures_are_a_parquet_lake_that_dbt_reads(
         "capture_files/data.parquet",
         *(
             f"{table}/capture_date=2024-10-18/data.parquet"
-            for table in ("captures", "headlines", "index_levels", "quotes")
+            for table in ("captures", "headlines", "index_levels")
         ),
         "psx_sessions/data.parquet",
+        "quotes/capture_date=2024-10-18/data.parquet",
         "skipped_files/data.parquet",
     ], "one file per table and capture date; no rejected line, so no rejected_lines file"
     with duckdb.connect(str(sample_build.work_db), read_only=True) as con:

@@ -72,7 +72,7 @@ def spark_rows(
     """The columns (name, type) and sorted rows of a Spark table, ``columns`` in that order."""
     folder = spark_warehouse / f"{schema}.db" / table
     partitioned = any(path.is_dir() and "=" in path.name for path in folder.iterdir())
-    pattern = folder / ("*/*.parquet" if partitioned else "*.parquet")
+    pattern = folder / ("**/*.parquet" if partitioned else "*.parquet")  # one level or two
     con = duckdb.connect()
     try:
         con.execute("set TimeZone = 'UTC'")
