@@ -9,11 +9,11 @@ import re
 import shutil
 import statistics
 from dataclasses import asdict
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from bench.common import Figure, Scale, build, capture_files, page_date, synth
+from bench.expected import compare
 
 # ---------------------------------------------------------------------------- 2+3. builds
 
@@ -73,7 +73,7 @@ def part_builds(work: Path, scale: Scale, *, reuse: bool = False) -> dict[str, A
             "new_files": len(new_day),
             "new_day": last_session.isoformat(),
             "captures_parsed": _normalised_count(output),
-            "matches_expected_json": matches_expected(warehouse, everything / "expected.json"),
+            "matches_expected_json": compare(warehouse, everything / "expected.json"),
         }
         results["warehouse"] = str(warehouse)
     days = results["incremental_day"]
@@ -86,32 +86,6 @@ def part_builds(work: Path, scale: Scale, *, reuse: bool = False) -> dict[str, A
         ),
     }
     return results
-
-
-def matches_expected(warehouse: Path, expected: Path) -> bool:
-    """Whether every published close and index level is the one the generator wrote."""
-    import duckdb
-
-    truth = json.loads(expected.read_text(encoding="utf-8"))["market_dates"]
-    wanted = {
-        (day, kind, code): tuple(Decimal(value) for value in values)
-        for day, facts in truth.items()
-        for kind in ("quotes", "indices")
-        for code, values in facts[kind].items()
-    }
-    queries = {
-        "quotes": "select market_date, symbol, close_price, change, change_pct "
-        "from marts.fct_daily_movers",
-        "indices": "select market_date, index_code, level, change, change_pct "
-        "from marts.fct_index_changes",
-    }
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        got = {
-            (str(day), kind, code): (value, change, pct)
-            for kind, sql in queries.items()
-            for day, code, value, change, pct in con.execute(sql).fetchall()
-        }
-    return got == wanted
 
 
 def _build_history(

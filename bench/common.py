@@ -20,6 +20,9 @@ from dagster_project.settings import PROJECT_ROOT
 BIN = Path(sys.executable).parent
 CLI = str(BIN / "market-snapshots")
 SEED = 20241018
+#: The share of stock-days with a corporate action in every synthetic history the bench builds
+#: (checked against the ground truth like the closes: ``bench/expected.py``).
+ACTION_SHARE = 0.002
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ def synth(out: Path, *, days: int, scale: Scale) -> Path:
 
     expected = out / "expected.json"
     wanted = {"days": days, "captures_per_day": scale.captures_per_day, "symbols": scale.symbols}
+    wanted |= {"action_share": ACTION_SHARE}
     if expected.exists():
         params = json.loads(expected.read_text(encoding="utf-8"))["params"]
         if all(params.get(key) == value for key, value in wanted.items()):

@@ -27,7 +27,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.common import BIN, CLI, SEED, build_env, capture_files, page_date
+from bench.common import ACTION_SHARE, BIN, CLI, SEED, build_env, capture_files, page_date
+from bench.expected import compare
 from bench.run import _step_seconds
 from bench.scaling_report import report
 from dagster_project.settings import DBT_PROJECT_DIR, load_settings
@@ -130,8 +131,8 @@ def _link(paths: Sequence[Path], source: Path, target: Path) -> None:
 
 def _synth(base: Path, args: argparse.Namespace, result: dict[str, Any]) -> None:
     out = base / "synth"
-    wanted = {"days": args.days + 1, "symbols": args.symbols}
-    wanted["captures_per_day"] = args.captures_per_day
+    wanted: dict[str, object] = {"days": args.days + 1, "symbols": args.symbols}
+    wanted |= {"captures_per_day": args.captures_per_day, "action_share": ACTION_SHARE}
     expected = out / "expected.json"
     if expected.exists():
         params = json.loads(expected.read_text(encoding="utf-8"))["params"]
@@ -166,6 +167,10 @@ def _duckdb(base: Path, args: argparse.Namespace, result: dict[str, Any]) -> Non
         run["work_db"] = du(settings.work_db)
         run["lake"] = du(settings.lake)
         result["rows"] = lake_rows(settings.lake)
+        held_back = dt.date.fromisoformat(result["raw"]["new_day"])
+        run["matches_expected_json"] = compare(
+            warehouse, base / "synth" / "expected.json", until=held_back - dt.timedelta(days=1)
+        )
     result["duckdb"] = run
 
 
@@ -196,7 +201,12 @@ def _newday(base: Path, args: argparse.Namespace, result: dict[str, Any]) -> Non
     last = dt.date.fromisoformat(result["raw"]["new_day"])
     _link([path for path in capture_files(out) if page_date(path) >= last], out, raw)
     env = build_env(raw, base / "warehouse" / "market.duckdb")
-    result["newday"] = sampled([CLI, "build"], env=env, cwd=base, log=base / "newday-build.log")
+    run = sampled([CLI, "build"], env=env, cwd=base, log=base / "newday-build.log")
+    if run["returncode"] == 0:
+        run["matches_expected_json"] = compare(
+            base / "warehouse" / "market.duckdb", out / "expected.json"
+        )
+    result["newday"] = run
 
 
 STEPS = {"synth": _synth, "duckdb": _duckdb, "spark": _spark, "newday": _newday}

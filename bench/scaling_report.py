@@ -23,6 +23,18 @@ def _cell(run: dict[str, Any] | None) -> str:
     return f"{run['seconds']:,.0f} s, {run['peak_tree_mb']:,}{pss} MB ({largest:,})"
 
 
+def _matches(result: dict[str, Any]) -> str:
+    """Whether the DuckDB build and the new day matched ``expected.json``, or which checks not."""
+    verdicts = [
+        (step, result.get(step, {}).get("matches_expected_json")) for step in ("duckdb", "newday")
+    ]
+    checked = [(step, found) for step, found in verdicts if found]
+    failed = [f"{step}: {name}" for step, found in checked for name, ok in found.items() if not ok]
+    if not checked:
+        return "–"
+    return "yes" if not failed else "no (" + ", ".join(failed) + ")"
+
+
 def table(results: Sequence[dict[str, Any]]) -> str:
     """The markdown table of ``docs/scaling.md`` from ``run``'s results.
 
@@ -30,8 +42,9 @@ def table(results: Sequence[dict[str, Any]]) -> str:
     the largest process's peak RSS, in MB."""
     lines = [
         "| volume | sessions × symbols × captures | quote rows | raw files, MB | DuckDB build "
-        "| warehouse MB | lake files, MB | Spark build | new day | load (1 min) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| warehouse MB | lake files, MB | Spark build | new day | load (1 min) "
+        "| matches expected.json |",
+        "| --- " * 11 + "|",
     ]
     for result in results:
         raw, duck = result.get("raw", {}), result.get("duckdb") or {}
@@ -43,7 +56,8 @@ def table(results: Sequence[dict[str, Any]]) -> str:
             f"{raw.get('files', 0):,}, {raw.get('mb', 0):,.0f} | {_cell(duck)} | "
             f"{duck.get('warehouse', {}).get('mb', '–')} | "
             f"{duck.get('lake', {}).get('files', 0):,}, {duck.get('lake', {}).get('mb', '–')} | "
-            f"{_cell(result.get('spark'))} | {_cell(result.get('newday'))} | {', '.join(loads)} |"
+            f"{_cell(result.get('spark'))} | {_cell(result.get('newday'))} | {', '.join(loads)} | "
+            f"{_matches(result)} |"
         )
     return "\n".join(lines)
 

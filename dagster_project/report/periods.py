@@ -15,10 +15,11 @@ from decimal import Decimal
 
 import duckdb
 
+from dagster_project.core.dating.periods import PeriodKind, period_start
 from dagster_project.core.warehouse.database import table_exists
 
 #: The periods the report shows, by ``period_kind``.
-SHOWN = ("week", "month")
+SHOWN: tuple[PeriodKind, ...] = ("week", "month")
 _TABLES = ("fct_period_movers", "fct_index_period_changes", "fct_corporate_actions")
 
 
@@ -74,11 +75,6 @@ class Periods:
     actions: tuple[Action, ...]
 
 
-def period_start(kind: str, day: dt.date) -> dt.date:
-    """The first day of the ``week`` (a Monday) or ``month`` holding ``day``."""
-    return day - dt.timedelta(days=day.weekday()) if kind == "week" else day.replace(day=1)
-
-
 def _actions(con: duckdb.DuckDBPyConnection, where: str, params: list[object]) -> list[Action]:
     rows = con.execute(
         "select symbol, market_date, close_before, prev_close_printed, adjustment_factor, kind "
@@ -109,7 +105,7 @@ def _movers(
 
 
 def _period(
-    con: duckdb.DuckDBPyConnection, kind: str, day: dt.date, top_n: int
+    con: duckdb.DuckDBPyConnection, kind: PeriodKind, day: dt.date, top_n: int
 ) -> PeriodView | None:
     start = period_start(kind, day)
     [(last, sessions)] = con.execute(

@@ -7,62 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
 
 from dagster_project.core.dating.market_time import PKT
 from dagster_project.settings import Settings
+from dagster_project.tools.synth.truth import FOUR, expected_period_movers
 from tests.builds import copy_build, query
 from tests.captures import day_page, write
 from tests.support import run_cli
 
-KINDS = ("week", "month", "quarter", "year")
-FOUR = Decimal("0.0001")
-
-
-def period_start(kind: str, day: dt.date) -> dt.date:
-    if kind == "week":
-        return day - dt.timedelta(days=day.weekday())
-    if kind == "month":
-        return day.replace(day=1)
-    if kind == "quarter":
-        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-    return day.replace(month=1, day=1)
-
-
-def expected_periods(truth_path: Path) -> dict[tuple[str, dt.date, str], tuple[object, ...]]:
-    """(kind, start, symbol) → first and last date, first adjusted and last close, closes
-    observed and return, from ``expected.json`` alone."""
-    truth = json.loads(truth_path.read_text(encoding="utf-8"))
-    actions: dict[str, list[tuple[dt.date, Decimal]]] = {}
-    for action in truth["corporate_actions"]:
-        ratio = Decimal(action["prev_close_printed"]) / Decimal(action["close_before"])
-        actions.setdefault(action["symbol"], []).append(
-            (dt.date.fromisoformat(action["market_date"]), ratio)
-        )
-    closes: dict[tuple[str, dt.date, str], list[tuple[dt.date, Decimal]]] = {}
-    for day_text, values in truth["market_dates"].items():
-        day = dt.date.fromisoformat(day_text)
-        for symbol, (close, _change, _pct) in values["quotes"].items():
-            for kind in KINDS:
-                key = (kind, period_start(kind, day), symbol)
-                closes.setdefault(key, []).append((day, Decimal(close.replace(",", ""))))
-    expected = {}
-    for key, rows in closes.items():
-        (first_day, first), (last_day, last) = min(rows), max(rows)
-        factor = Decimal(1)
-        for when, ratio in actions.get(key[2], []):
-            factor *= ratio if first_day < when <= last_day else 1
-        first_adjusted = (first * factor).quantize(FOUR, rounding=ROUND_HALF_UP)
-        change = (100 * (last / first_adjusted - 1)).quantize(FOUR, rounding=ROUND_HALF_UP)
-        expected[key] = (first_day, last_day, first_adjusted, last, len(rows), change)
-    return expected
-
 
 def test_period_returns_equal_the_ground_truth(synthetic_build: Settings) -> None:
-    expected = expected_periods(synthetic_build.raw_dir / "synth" / "expected.json")
+    truth = json.loads((synthetic_build.raw_dir / "synth" / "expected.json").read_text())
+    expected = expected_period_movers(truth)
     rows = query(
         synthetic_build,
         "select period_kind, period_start, symbol, first_market_date, last_market_date, "
@@ -72,10 +31,10 @@ def test_period_returns_equal_the_ground_truth(synthetic_build: Settings) -> Non
     found = {tuple(row[:3]): tuple(row[3:]) for row in rows}
     assert found.keys() == expected.keys()
     for key, (*values, change) in found.items():
-        *truth, truth_change = expected[key]
-        assert values == truth, key
+        *wanted, wanted_change = expected[key]
+        assert values == wanted, key
         # The warehouse divides in doubles: the last of four decimals may round the other way.
-        assert abs(change - truth_change) <= FOUR, key
+        assert abs(change - wanted_change) <= FOUR, key
     # The synthetic week of 14 Oct 2024 has four sessions; its symbols are seen on all four.
     assert query(
         synthetic_build,
@@ -88,7 +47,6 @@ def test_period_returns_equal_the_ground_truth(synthetic_build: Settings) -> Non
         "select index_code, first_level, last_level, change from marts.fct_index_period_changes "
         "where period_kind = 'week' order by index_code",
     )
-    truth = json.loads((synthetic_build.raw_dir / "synth" / "expected.json").read_text())
     days = sorted(truth["market_dates"])
     first, last = truth["market_dates"][days[0]], truth["market_dates"][days[-1]]
     assert [(code, str(a), str(b)) for code, a, b, _ in indices] == [

@@ -197,3 +197,40 @@ def test_no_real_symbol_is_unclassified(real_build: Settings) -> None:
         for row in query(real_build, "select symbol from marts.dim_symbol where is_classified")
     }
     assert seen <= classified
+
+
+def test_real_pages_show_no_spurious_corporate_action(real_build: Settings) -> None:
+    """Only a close beside the previous session's close is evidence of a corporate action.
+
+    The real pages hold 120 values of the same symbols on consecutive PSX sessions (Friday and
+    Monday pages among them), and in 45 of them the printed previous close (price - change)
+    is not the earlier page's price: those pages were taken at times nobody recorded, so their
+    prices are no closes (all are ``unknown_time``). The warehouse reports no action from them,
+    and the adjusted closes are the closes.
+    """
+    from dagster_project.core.dating.calendar import psx_calendar
+    from dagster_project.settings import HOLIDAYS_SEED
+
+    values: dict[tuple[dt.date, str], list[tuple[Decimal, Decimal]]] = defaultdict(list)
+    kinds = set()
+    for day, symbol, price, change, kind in query(
+        real_build,
+        "select market_date, symbol, close_price, change, value_kind from marts.fct_daily_movers",
+    ):
+        values[(day, symbol)].append((price, change))
+        kinds.add(kind)
+    sessions = psx_calendar(HOLIDAYS_SEED).sessions_until(max(day for day, _ in values))
+    previous = dict(zip(sessions[1:], sessions[:-1], strict=True))
+    breaks = [
+        abs(price - change - earlier) > Decimal("0.01")
+        for (day, symbol), today in values.items()
+        for price, change in today
+        for earlier, _ in values.get((previous.get(day), symbol), [])
+    ]
+    assert (len(breaks), sum(breaks)) == (120, 45)
+    assert kinds == {"unknown_time"}
+    assert query(real_build, "select * from marts.fct_corporate_actions") == []
+    assert query(
+        real_build,
+        "select count(*) from marts.fct_adjusted_closes where adjusted_close != close_price",
+    ) == [(0,)]
