@@ -45,16 +45,24 @@
 
 {#
     The periods the run's window touches: one row per (period_kind, period_start, period_end)
-    holding a session of the window (every period of `sessions` without a window).
+    whose start lies between the starts of the periods holding the window's first and last day
+    (every period of `sessions` without a window). The same periods the pre-hook clears: a
+    window ending on a Sunday 2 February clears and writes again February, though it holds no
+    session of February.
 #}
 {% macro touched_periods(sessions) -%}
+    {%- set bounds = market_date_window_bounds() -%}
     {%- for kind in period_kinds() %}
     select distinct
         '{{ kind }}' as period_kind,
         {{ period_start(kind, 'session_date') }} as period_start,
         {{ period_end(kind, period_start(kind, 'session_date')) }} as period_end
     from {{ sessions }}
-    where {{ in_market_date_window('session_date') }}
+    {%- if bounds is not none %}
+    where {{ period_start(kind, 'session_date') }} between
+        {{ period_start(kind, "date '" ~ bounds[0] ~ "'") }}
+        and {{ period_start(kind, "date '" ~ bounds[1] ~ "'") }}
+    {%- endif %}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 {%- endmacro %}
