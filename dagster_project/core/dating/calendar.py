@@ -109,13 +109,6 @@ class PsxCalendar:
             return day.weekday() < 5 and day not in self._holidays
         return day in self._session_set
 
-    def next_session(self, day: dt.date) -> dt.date:
-        """The first session after ``day``."""
-        day += dt.timedelta(days=1)
-        while not self.is_session(day):
-            day += dt.timedelta(days=1)
-        return day
-
     def sessions_until(self, last: dt.date) -> list[dt.date]:
         """All sessions from 2000 up to and including ``last`` (extending past the package)."""
         days = [day for day in self._sessions if day <= last]

@@ -20,14 +20,13 @@ from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 from dagster_project.core.build import planning
 from dagster_project.core.build.dbt_manifest import daily_models, dated_facts, read_manifest
 from dagster_project.core.build.dbt_parse import ensure_manifest, shared_parse
-from dagster_project.core.dating.calendar import PsxCalendar, psx_calendar
 from dagster_project.defs.dagster_private import MarketDbtCliResource
 from dagster_project.defs.deployment import DEPLOYMENT
 from dagster_project.defs.partitions import WORK_DB_POOL, market_date_partitions
 from dagster_project.defs.resources import MarketResource
 from dagster_project.defs.transform.daily_metadata import with_daily_metadata
 from dagster_project.defs.transform.spark import SPARK_TARGET, check_engine, served_by_duckdb
-from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, HOLIDAYS_SEED, Settings
+from dagster_project.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, Settings
 
 DAILY_SELECTOR = "tag:daily"
 DAILY_FACTS_OP = "market_dbt_daily_facts"
@@ -177,18 +176,6 @@ def partition_window_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
     return {"min_market_date": first_day.isoformat(), "max_market_date": last_day.isoformat()}
 
 
-def through_next_session(window: dict[str, str], calendar: PsxCalendar) -> dict[str, str]:
-    """The window dbt rebuilds for a run's partitions: to the session after them as well.
-
-    A market date's facts read the session before it (its corporate actions compare a close with
-    the previous session's), so rebuilding a date rebuilds the next session's facts too, as the
-    planner's runs do (``core/build/changes.py``) and a partition materialised alone in the UI
-    would not. A session without captures has no rows: it costs nothing.
-    """
-    last = dt.date.fromisoformat(window["max_market_date"])
-    return window | {"max_market_date": calendar.next_session(last).isoformat()}
-
-
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -209,10 +196,9 @@ def market_dbt_daily_facts(
     settings = market.settings()
     check_engine(settings)
     dbt_vars = partition_window_vars(context)
-    window = through_next_session(dbt_vars, psx_calendar(HOLIDAYS_SEED))
-    context.log.info(f"dbt window: {window['min_market_date']} … {window['max_market_date']}")
+    context.log.info(f"dbt window: {dbt_vars['min_market_date']} … {dbt_vars['max_market_date']}")
     args = [*DBT_BUILD, "--full-refresh"] if config.full_refresh else list(DBT_BUILD)
-    with _dbt_env(settings, window):
+    with _dbt_env(settings, dbt_vars):
         # The base models' target dir: the window is no part of what dbt parses, so both runs
         # share one partial-parse state (one parse after a model change, not two).
         invocation = dbt.invoke(

@@ -33,13 +33,6 @@ def test_monday_previous_session_is_friday(calendar: PsxCalendar) -> None:
     assert resolve(calendar, "2024-10-21") == (dt.date(2024, 10, 21), dt.date(2024, 10, 18), True)
 
 
-def test_the_next_session_skips_weekends_and_holidays(calendar: PsxCalendar) -> None:
-    assert calendar.next_session(dt.date(2024, 10, 18)) == dt.date(2024, 10, 21)  # Fri → Mon
-    assert calendar.next_session(dt.date(2024, 10, 20)) == dt.date(2024, 10, 21)  # Sun → Mon
-    assert calendar.next_session(dt.date(2024, 8, 13)) == dt.date(2024, 8, 15)  # over the 14th
-    assert calendar.next_session(dt.date(2030, 1, 1)) == dt.date(2030, 1, 2)  # past the package
-
-
 def test_exchange_calendar_holidays(calendar: PsxCalendar) -> None:
     # Independence Day 2024 (Wednesday) and Kashmir Day 2025 (Wednesday).
     assert resolve(calendar, "2024-08-14") == (dt.date(2024, 8, 13), dt.date(2024, 8, 12), False)
