@@ -13,6 +13,7 @@ from dagster_project.core.errors import ConfigError
 from dagster_project.settings import HOLIDAYS_SEED
 from dagster_project.tools.synth.actions import corporate_actions
 from dagster_project.tools.synth.headlines import headline_names, session_headlines
+from dagster_project.tools.synth.limits import PriceLimits
 from dagster_project.tools.synth.market import INDEX_CODES, instruments, session_values
 from dagster_project.tools.synth.pages import article_lines
 from dagster_project.tools.synth.schedule import PKT, capture_times, psx_sessions
@@ -90,6 +91,7 @@ def write_captures(
     kse100 = [item.code for item in items].index("KSE100")
     sessions = psx_sessions(start, days)
     is_session = psx_calendar(HOLIDAYS_SEED).is_session
+    limits = PriceLimits()
     writer = CaptureWriter(out_dir, rng, html_share)
     market_dates: dict[str, object] = {}
     broken: list[dict[str, str]] = []
@@ -99,7 +101,7 @@ def write_captures(
     for number, session in enumerate(sessions):
         if number > 0:  # the first session has no close before it to adjust
             actions += corporate_actions(items, seed=seed, session=session, share=action_share)
-        rows = session_values(rng, items, captures_per_day)
+        rows = session_values(rng, items, captures_per_day, limits.on(session))
         times = capture_times(rng, session, captures_per_day)
         change = rows[-1][kse100] - items[kse100].value
         story_rng = random.Random(f"{seed}:{session.isoformat()}")  # the prices' draws stay apart

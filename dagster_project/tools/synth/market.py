@@ -6,6 +6,7 @@ import math
 import random
 from dataclasses import dataclass
 
+from dagster_project.tools.synth.limits import PriceLimit
 from dagster_project.tools.synth.symbols import symbol_names
 
 INDEX_CODES = ("BR100", "BR30", "KSE100", "KSE30")
@@ -39,21 +40,23 @@ def instruments(rng: random.Random, symbols: int) -> list[Instrument]:
     return stocks + indices
 
 
-def _clamp(item: Instrument, previous: int, change: int) -> int:
-    """``change`` held within the daily limit: ±10% or Rs 1 and a floor of Rs 1 for a stock,
-    ±6% for an index."""
+def _clamp(item: Instrument, previous: int, change: int, limit: PriceLimit) -> int:
+    """``change`` held within the session's price limit (``limits.py``) and a floor of Rs 1 for
+    a stock, ±6% for an index."""
     if item.is_index:
         return max(-previous * 6 // 100, min(previous * 6 // 100, change))
-    limit = max(previous // 10, 100)
-    change = max(-limit, min(limit, change))
+    most = limit.paisa(previous)
+    change = max(-most, min(most, change))
     return max(previous + change, 100) - previous
 
 
-def session_values(rng: random.Random, items: list[Instrument], captures: int) -> list[list[int]]:
+def session_values(
+    rng: random.Random, items: list[Instrument], captures: int, limit: PriceLimit
+) -> list[list[int]]:
     """Per capture of one session, each instrument's value; the last row is the close.
 
     The close is a mean-reverting log random walk; intraday values follow a noisy bridge from
-    the previous close to today's.
+    the previous close to today's, every value within the session's price ``limit``.
     """
     closes = []
     for item in items:
@@ -63,7 +66,7 @@ def session_values(rng: random.Random, items: list[Instrument], captures: int) -
             if not item.is_index and rng.random() < _NO_TRADE
             else rng.gauss(drift, item.volatility)
         )
-        closes.append(item.value + _clamp(item, item.value, round(item.value * move)))
+        closes.append(item.value + _clamp(item, item.value, round(item.value * move), limit))
     rows = []
     for number in range(1, captures):
         share = number / captures
@@ -72,6 +75,6 @@ def session_values(rng: random.Random, items: list[Instrument], captures: int) -
         for item, close in zip(items, closes, strict=True):
             noise = rng.gauss(0.0, item.volatility * spread)
             change = round((close - item.value) * share + item.value * noise)
-            row.append(item.value + _clamp(item, item.value, change))
+            row.append(item.value + _clamp(item, item.value, change, limit))
         rows.append(row)
     return [*rows, closes]

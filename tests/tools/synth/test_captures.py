@@ -24,6 +24,7 @@ from dagster_project.core.normalise.captures import (
 from dagster_project.core.raw.landing import inventory
 from dagster_project.settings import HOLIDAYS_SEED
 from dagster_project.tools.synth.captures import SynthSummary, write_captures
+from dagster_project.tools.synth.limits import PriceLimits
 from dagster_project.tools.synth.market import INDEX_CODES
 
 # Shares far above the defaults so that a small run has every kind of page.
@@ -198,18 +199,25 @@ def test_the_last_capture_of_a_session_is_taken_last(generated: Generated) -> No
 
 
 def test_closes_chain_from_day_to_day(generated: Generated) -> None:
-    days = list(generated.expected["market_dates"].values())
-    for previous, today in itertools.pairwise(days):
+    """Each close is the previous one plus its change, within the price limit of its session
+    (the sessions from 20 Mar 2024 cross the widening from 7.5% to 10%)."""
+    limits = PriceLimits()
+    days = list(generated.expected["market_dates"].items())
+    seen = set()
+    for (_, previous), (day, today) in itertools.pairwise(days):
+        limit = limits.on(dt.date.fromisoformat(day))
+        seen.add(limit.share)
         for symbol, (close, change, pct) in today["quotes"].items():
             prev_close = Decimal(previous["quotes"][symbol][0])
             assert Decimal(close) - Decimal(change) == prev_close
-            limit = max(prev_close / 10, Decimal(1))
-            assert abs(Decimal(change)) <= limit and Decimal(close) >= 1
+            most = max(prev_close * limit.share.numerator / limit.share.denominator, Decimal(1))
+            assert abs(Decimal(change)) <= most and Decimal(close) >= 1
             assert pct == ticker_line_pct(Decimal(change), prev_close)
         for code, (level, change, _) in today["indices"].items():
             prev_level = Decimal(previous["indices"][code][0])
             # Levels are rounded to whole points (±0.5 each), changes to a tenth (±0.05).
             assert abs(Decimal(level) - Decimal(change) - prev_level) <= Decimal("1.05")
+    assert len(seen) > 1, seen
 
 
 def ticker_line_pct(change: Decimal, previous: Decimal) -> str:
