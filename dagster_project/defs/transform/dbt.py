@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtProject, dbt_assets
 
 from dagster_project.core.build import planning
 from dagster_project.core.build.dbt_manifest import daily_models, dated_facts, read_manifest
@@ -133,6 +133,24 @@ def _dbt_env(settings: Settings, window: Mapping[str, str] | None = None) -> Ite
                 os.environ[key] = value
 
 
+def _build(
+    dbt: MarketDbtCliResource,
+    args: list[str],
+    context: dg.AssetExecutionContext,
+    settings: Settings,
+) -> DbtCliInvocation:
+    """``dbt build`` as both asset definitions run it: in this process on DuckDB, from the shared
+    parse, in the base models' target dir (the window is no part of what dbt parses, so both runs
+    share one partial-parse state: one parse after a model change, not two)."""
+    return dbt.invoke(
+        args,
+        context=context,
+        target_path=settings.dbt_target_dir,
+        in_process=settings.dbt_target != SPARK_TARGET,
+        parse=project_parse(settings),
+    )
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -148,13 +166,7 @@ def market_dbt_models(
     settings = market.settings()
     check_engine(settings)
     with _dbt_env(settings):
-        invocation = dbt.invoke(
-            DBT_BUILD,
-            context=context,
-            target_path=settings.dbt_target_dir,
-            in_process=settings.dbt_target != SPARK_TARGET,
-            parse=project_parse(settings),
-        )
+        invocation = _build(dbt, list(DBT_BUILD), context, settings)
         yield from served_by_duckdb(invocation.stream(), settings, context, daily=False)
 
 
@@ -199,15 +211,7 @@ def market_dbt_daily_facts(
     context.log.info(f"dbt window: {dbt_vars['min_market_date']} … {dbt_vars['max_market_date']}")
     args = [*DBT_BUILD, "--full-refresh"] if config.full_refresh else list(DBT_BUILD)
     with _dbt_env(settings, dbt_vars):
-        # The base models' target dir: the window is no part of what dbt parses, so both runs
-        # share one partial-parse state (one parse after a model change, not two).
-        invocation = dbt.invoke(
-            args,
-            context=context,
-            target_path=settings.dbt_target_dir,
-            in_process=settings.dbt_target != SPARK_TARGET,
-            parse=project_parse(settings),
-        )
+        invocation = _build(dbt, args, context, settings)
         events = served_by_duckdb(invocation.stream(), settings, context, daily=True)
         yield from with_daily_metadata(events, settings=settings, dbt_vars=dbt_vars, facts=FACTS)
     if config.full_refresh and config.facts_fingerprint and invocation.is_successful():
