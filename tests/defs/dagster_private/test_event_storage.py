@@ -151,6 +151,24 @@ def test_the_event_log_alone_opens_a_new_folder(tmp_path: Path) -> None:
         storage.dispose()
 
 
+def test_commits_skip_the_fsync_and_found_tables_are_not_asked_again(tmp_path: Path) -> None:
+    storage = BatchedSqliteEventLogStorage(str(tmp_path / "log"))
+    try:
+        for shard in ("index", "some-run"):
+            with storage.run_connection(shard) as conn:
+                # synchronous=NORMAL (1): fewer waits for the disk, none at all on a commit in WAL
+                assert conn.exec_driver_sql("pragma synchronous").scalar() == 1
+        with storage.index_connection() as conn:  # Dagster keeps its index shard in WAL mode
+            assert conn.exec_driver_sql("pragma journal_mode").scalar() == "wal"
+        assert storage.has_table("event_logs")
+        assert not storage.has_table("no_such_table")
+        assert storage._tables_found == {"event_logs"}  # only a table that exists is remembered
+        (tmp_path / "log" / "index.db").unlink()  # were it asked again, it would be missing now
+        assert storage.has_table("event_logs")
+    finally:
+        storage.dispose()
+
+
 def test_a_build_home_batches_a_runs_events_and_stays_stock_readable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
