@@ -105,7 +105,7 @@ def test_every_published_column_has_its_type_in_the_ui() -> None:
     published = [
         key for key in graph.get_all_asset_keys() if key.path[0] in ("marts", "bi", "audit")
     ]
-    assert len(published) == 23
+    assert len(published) == 25
     for key in published:
         schema = graph.get(key).metadata["dagster/column_schema"]
         assert schema.columns, key

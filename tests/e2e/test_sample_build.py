@@ -129,10 +129,12 @@ def test_bi_views_are_published_with_bi_types(sample_build: Settings) -> None:
         "order by 1",
     )
     assert views == [
+        ("adjusted_closes", True),
         ("audit_captures", True),
         ("corporate_actions", True),
         ("daily_movers", True),
         ("index_changes", True),
+        ("index_period_changes", True),
         ("period_movers", True),
         ("sector_daily", True),
     ]
