@@ -100,6 +100,33 @@ def _is_dbt_leftover(name: str) -> bool:
     return name.endswith(DBT_LEFTOVER_SUFFIXES)
 
 
+def _create_views(
+    con: duckdb.DuckDBPyConnection, views: Sequence[tuple[str, str, str, str | None]]
+) -> None:
+    """Create ``(schema, name, sql, comment)`` views, each after the views it reads.
+
+    DuckDB binds a view's query when it is created, and the catalog does not record what a
+    view reads, so a view over a view that sorts after it (``bi.adjusted_closes`` over the view
+    ``marts.fct_adjusted_closes``) waits for the next pass; a pass that creates nothing raises
+    the first view's error.
+    """
+    pending = list(views)
+    while pending:
+        deferred: list[tuple[tuple[str, str, str, str | None], duckdb.CatalogException]] = []
+        for item in pending:
+            schema, view, sql, comment = item
+            try:
+                con.execute(sql)
+            except duckdb.CatalogException as error:
+                deferred.append((item, error))
+                continue
+            if comment:
+                con.execute(f"comment on view {ident(schema)}.{ident(view)} is {literal(comment)}")
+        if len(deferred) == len(pending):
+            raise deferred[0][1]
+        pending = [item for item, _ in deferred]
+
+
 def _copy_schema_objects(con: duckdb.DuckDBPyConnection, schemas: Iterable[str]) -> int:
     """Copy tables (with comments) and views of ``schemas`` from ``work`` into ``pub``."""
     wanted = list(schemas)
@@ -131,10 +158,7 @@ def _copy_schema_objects(con: duckdb.DuckDBPyConnection, schemas: Iterable[str])
     views = [view for view in views if not _is_dbt_leftover(view[1])]
     if views:
         con.execute("use pub")
-        for schema, view, sql, comment in views:
-            con.execute(sql)
-            if comment:
-                con.execute(f"comment on view {ident(schema)}.{ident(view)} is {literal(comment)}")
+        _create_views(con, views)
         con.execute("use work")
     relation_names = {(schema, table) for schema, table, _ in tables}
     relation_names |= {(schema, view) for schema, view, _, _ in views}

@@ -55,6 +55,33 @@ def test_publish_copies_public_schemas_with_comments_and_views(tmp_path: Path) -
     assert sorted(path.name for path in published.parent.iterdir()) == ["market.duckdb"]
 
 
+def test_publish_creates_a_view_after_the_views_it_reads(tmp_path: Path) -> None:
+    """``bi.adjusted`` sorts before ``marts.adjusted``, the view it reads; a view over a missing
+    relation is still an error."""
+    work, published = tmp_path / "work.duckdb", tmp_path / "pub" / "market.duckdb"
+    _work_db(work)
+    with connect(work) as con:
+        con.execute("create view marts.adjusted as select n * 2 as n from marts.latest_fct")
+        con.execute("create schema bi")
+        con.execute("create view bi.adjusted as select cast(n as double) as n from marts.adjusted")
+        con.execute("comment on view bi.adjusted is 'as doubles'")
+    assert publish(work, published) == 1
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        assert con.execute("select n from bi.adjusted").fetchall() == [(60.0,)]
+        assert con.execute(
+            "select comment from duckdb_views() where view_name = 'adjusted' and schema_name = 'bi'"
+        ).fetchall() == [("as doubles",)]
+    finally:
+        con.close()
+
+    with connect(work) as con:
+        con.execute("create view bi.broken as select * from marts.fct")
+        con.execute("drop table marts.fct")  # every view over it is now unbindable
+    with pytest.raises(duckdb.CatalogException):
+        publish(work, tmp_path / "again" / "market.duckdb")
+
+
 def test_publish_refuses_an_empty_build_and_keeps_the_old_file(tmp_path: Path) -> None:
     work, published = tmp_path / "work.duckdb", tmp_path / "market.duckdb"
     _work_db(work)
