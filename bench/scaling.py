@@ -152,9 +152,20 @@ def _synth(base: Path, args: argparse.Namespace, result: dict[str, Any]) -> None
     result["raw"] = du(raw) | {"sessions": args.days, "new_day": last, "new_files": len(new_day)}
 
 
+def _hold_back_new_day(base: Path, result: dict[str, Any]) -> None:
+    """Take the held-back session's files out of the raw dir again: a ``newday`` step of an
+    earlier run linked them in, and a build from scratch must end the day before."""
+    out, raw = base / "synth", base / "raw"
+    last = dt.date.fromisoformat(result["raw"]["new_day"])
+    for path in capture_files(out):
+        if page_date(path) >= last:
+            (raw / path.relative_to(out)).unlink(missing_ok=True)
+
+
 def _duckdb(base: Path, args: argparse.Namespace, result: dict[str, Any]) -> None:
     warehouse = base / "warehouse" / "market.duckdb"
     shutil.rmtree(warehouse.parent, ignore_errors=True)
+    _hold_back_new_day(base, result)
     env = build_env(base / "raw", warehouse)
     run = sampled([CLI, "build"], env=env, cwd=base, log=base / "duckdb-build.log")
     settings = load_settings(env)
