@@ -66,14 +66,11 @@ def test_publish_creates_a_view_after_the_views_it_reads(tmp_path: Path) -> None
         con.execute("create view bi.adjusted as select cast(n as double) as n from marts.adjusted")
         con.execute("comment on view bi.adjusted is 'as doubles'")
     assert publish(work, published) == 1
-    con = duckdb.connect(str(published), read_only=True)
-    try:
+    with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute("select n from bi.adjusted").fetchall() == [(60.0,)]
         assert con.execute(
             "select comment from duckdb_views() where view_name = 'adjusted' and schema_name = 'bi'"
         ).fetchall() == [("as doubles",)]
-    finally:
-        con.close()
 
     with connect(work) as con:
         con.execute("create view bi.broken as select * from marts.fct")
