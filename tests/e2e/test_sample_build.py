@@ -263,7 +263,8 @@ def test_the_dbt_unit_tests_pass_on_the_built_project(
 def test_a_null_in_any_required_column_fails_its_model_test(
     sample_build: Settings, tmp_path: Path
 ) -> None:
-    """The not-null columns of a model are one test (``not_null_columns``): each null fails it."""
+    """The not-null columns of a model are one test (``not_null_columns``): each null fails it,
+    as a row naming its column (the test reads the model once, whatever its columns)."""
     work_db = tmp_path / "work.duckdb"
     shutil.copyfile(sample_build.work_db, work_db)
     with duckdb.connect(str(work_db)) as con:
@@ -274,3 +275,6 @@ def test_a_null_in_any_required_column_fails_its_model_test(
     assert done.returncode == 1, done.stdout[-3000:]
     results = _node_results(target)
     assert [(result["status"], result["failures"]) for result in results] == [("fail", 2)]
+    with duckdb.connect(str(work_db), read_only=True) as con:
+        failing = con.execute(results[0]["compiled_code"]).fetchall()
+    assert sorted(failing) == [("capture_id",), ("sector",)]

@@ -8,9 +8,6 @@ since the epoch (an instant, whatever time zone a reader shows it in).
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -88,40 +85,3 @@ def spark_rows(
         return ordered, _sorted(con.execute(_select(relation, ordered)).fetchall())
     finally:
         con.close()
-
-
-#: Spark's views, read by a SparkSession on the build's metastore and written as Parquet (in a
-#: process of its own: the embedded Derby metastore stays locked while a JVM holds it).
-_EXPORT_VIEWS = """
-import json, sys
-from pyspark.sql import SparkSession
-root, out, views = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-spark = (
-    SparkSession.builder.master("local[1]")
-    .config("spark.sql.warehouse.dir", root + "/warehouse")
-    .config("spark.hadoop.javax.jdo.option.ConnectionURL",
-            "jdbc:derby:;databaseName=" + root + "/metastore_db;create=true")
-    .config("spark.driver.extraJavaOptions", "-Dderby.system.home=" + root + " -Duser.timezone=UTC")
-    .config("spark.sql.session.timeZone", "UTC")
-    .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
-    .config("spark.ui.enabled", "false")
-    .enableHiveSupport()
-    .getOrCreate()
-)
-for schema, name in views:
-    spark.table(schema + "." + name).coalesce(1).write.parquet(out + "/" + schema + ".db/" + name)
-spark.stop()
-"""
-
-
-def export_spark_views(spark_root: Path, views: list[tuple[str, str]], out: Path) -> None:
-    """Write each of Spark's ``views`` as Parquet under ``out`` (``<schema>.db/<view>/``, the
-    layout :func:`spark_rows` reads)."""
-    done = subprocess.run(
-        [sys.executable, "-c", _EXPORT_VIEWS, str(spark_root), str(out), json.dumps(views)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]

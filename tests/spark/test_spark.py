@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,14 +23,14 @@ import pytest
 
 from dagster_project.cli.runs import run_build
 from dagster_project.settings import (
-    DBT_EXECUTABLE,
     DBT_PROJECT_DIR,
     Settings,
     export_settings,
     make_settings,
 )
-from tests.spark.compare import duckdb_rows, export_spark_views, spark_rows, table_names
+from tests.spark.compare import duckdb_rows, spark_rows, table_names
 from tests.spark.needs_spark import spark_marks
+from tests.spark.session import SparkProcess
 from tests.support import user_env
 
 pytestmark = spark_marks()
@@ -83,23 +83,21 @@ def builds(synthetic_build: Settings, tmp_path_factory: pytest.TempPathFactory) 
     )
 
 
-def run_dbt(builds: Builds, *args: str) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [
-            DBT_EXECUTABLE,
-            *args,
-            *("--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)),
-            *("--target-path", str(builds.dbt_target)),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=1200,
-        check=False,
-        cwd=DBT_PROJECT_DIR,
-        env=builds.env,
+@pytest.fixture(scope="module")
+def spark(builds: Builds, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkProcess]:
+    """One JVM for the dbt commands and the view export after the build (tests/spark/session.py)."""
+    log = tmp_path_factory.mktemp("spark-session") / "spark.log"
+    process = SparkProcess(env=builds.env, cwd=DBT_PROJECT_DIR, log=log)
+    yield process
+    process.close()
+
+
+def run_dbt(spark: SparkProcess, builds: Builds, *args: str) -> None:
+    spark.dbt(
+        *args,
+        *("--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)),
+        *("--target-path", str(builds.dbt_target)),
     )
-    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-3000:]
-    return done
 
 
 def _relations(warehouse: Path) -> dict[Relation, tuple[list[tuple[str, str]], list[object]]]:
@@ -165,12 +163,14 @@ def test_a_full_spark_build_equals_duckdb(builds: Builds) -> None:
     assert partition_files(builds, FACT), "the daily facts are partitioned by market_date"
 
 
-def test_a_window_rebuild_overwrites_only_its_partitions(builds: Builds) -> None:
+def test_a_window_rebuild_overwrites_only_its_partitions(
+    builds: Builds, spark: SparkProcess
+) -> None:
     before = partition_files(builds, FACT)
     dates = sorted(before)
     window = {"min_market_date": dates[-2], "max_market_date": dates[-1]}
     # `run`, not `build`: the data tests of these models ran on Spark in the Dagster build.
-    run_dbt(builds, *DBT_RUN, "--select", "tag:daily", "--vars", json.dumps(window))
+    run_dbt(spark, builds, *DBT_RUN, "--select", "tag:daily", "--vars", json.dumps(window))
     after = partition_files(builds, FACT)
     assert sorted(after) == dates
     for market_date in dates:
@@ -179,21 +179,23 @@ def test_a_window_rebuild_overwrites_only_its_partitions(builds: Builds) -> None
     assert_marts_equal(builds)
 
 
-def test_the_dbt_unit_tests_pass_on_spark(builds: Builds) -> None:
+def test_the_dbt_unit_tests_pass_on_spark(builds: Builds, spark: SparkProcess) -> None:
     """dbt's unit tests (fixed inputs, expected rows) hold on Spark's SQL too."""
-    done = run_dbt(builds, "test", "--target", "spark", "--select", "test_type:unit")
+    run_dbt(spark, builds, "test", "--target", "spark", "--select", "test_type:unit")
     results = json.loads((builds.dbt_target / "run_results.json").read_text(encoding="utf-8"))
     unit_tests = [r for r in results["results"] if r["unique_id"].startswith("unit_test.")]
-    assert len(unit_tests) >= 17, done.stdout[-3000:]
+    assert len(unit_tests) >= 17, spark.tail()
     assert {result["status"] for result in unit_tests} == {"pass"}
 
 
-def test_sparks_own_views_equal_duckdbs(builds: Builds, tmp_path: Path) -> None:
+def test_sparks_own_views_equal_duckdbs(
+    builds: Builds, spark: SparkProcess, tmp_path: Path
+) -> None:
     """The ``latest_*`` and ``bi`` views as Spark itself answers them (its metastore's views
     over its tables), row for row and type for type with the published DuckDB views."""
     views = table_names(builds.warehouse, VIEW_SCHEMAS, kind="VIEW")
     assert {("marts", "latest_daily_movers"), ("bi", "daily_movers")} <= set(views)
-    export_spark_views(builds.spark_warehouse.parent, views, tmp_path)
+    spark.export_views(builds.spark_warehouse.parent, views, tmp_path)
     for schema, view in views:
         columns, expected = duckdb_rows(builds.warehouse, schema, view)
         spark_columns, found = spark_rows(tmp_path, schema, view, [name for name, _ in columns])
