@@ -19,8 +19,6 @@ index_levels as (
 fingerprint_items as (
     select
         sha256,
-        1 as item_group,
-        symbol as item_key,
         {{ concat_text("'q:'", 'symbol', "'='", 'close_price', "'/'", 'change') }} as item
     from quotes
 
@@ -28,8 +26,6 @@ fingerprint_items as (
 
     select
         sha256,
-        2 as item_group,
-        index_code as item_key,
         {{ concat_text("'i:'", 'index_code', "'='", 'level', "'/'", 'change') }} as item
     from index_levels
 ),
@@ -37,9 +33,7 @@ fingerprint_items as (
 fingerprints as (
     select
         sha256,
-        md5(
-            {{ ordered_string_agg('item', "'|'", 'item_group asc, item_key asc') }}
-        ) as quote_fingerprint
+        {{ multiset_fingerprint('item') }} as quote_fingerprint
     from fingerprint_items
     group by sha256
 ),
