@@ -9,12 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
 from dagster_project.tools.synth.truth import (
-    FOUR,
     expected_actions,
     expected_adjusted_closes,
     expected_closes,
@@ -39,38 +37,11 @@ _PERIODS = (
 )
 
 
-def _near(found: Any, wanted: Any) -> bool:
-    """Equal to the fourth decimal: the warehouse multiplies and divides the factors in doubles,
-    so a value whose exact form ends in a 5 at the fifth decimal (a close times 0.125) may round
-    the other way in the fourth."""
-    return bool(abs(found - wanted) <= FOUR)
-
-
-def _adjusted_match(found: dict[Any, Any], expected: dict[Any, Any]) -> bool:
-    return found.keys() == expected.keys() and all(
-        _near(value, expected[key]) for key, value in found.items()
-    )
-
-
-def _periods_match(rows: list[tuple[Any, ...]], truth: dict[str, Any], until: dt.date) -> bool:
-    """Dates and counts exactly; the adjusted closes and the return to the fourth decimal."""
-    expected = expected_period_movers(truth, until=until)
-    found = {tuple(row[:3]): tuple(row[3:]) for row in rows}
-    if found.keys() != expected.keys():
-        return False
-    for key, (first_day, last_day, first, last, observed, change) in found.items():
-        w_first_day, w_last_day, w_first, w_last, w_observed, w_change = expected[key]
-        if (first_day, last_day, observed) != (w_first_day, w_last_day, w_observed):
-            return False
-        if not (_near(first, w_first) and _near(last, w_last) and _near(change, w_change)):
-            return False
-    return True
-
-
 def compare(warehouse: Path, expected: Path, *, until: dt.date | None = None) -> dict[str, bool]:
     """Whether the warehouse holds the ground truth of the market dates up to ``until`` (all of
-    them by default), one verdict each: closes and index levels and corporate actions exactly,
-    adjusted closes and period movers to the fourth decimal (``_near``)."""
+    them by default), one verdict each, every value exactly: closes and index levels, corporate
+    actions, adjusted closes and period movers (the warehouse rounds its doubles as exact
+    arithmetic does, ``dbt/macros/round_exact.sql``, and the truth computes with fractions)."""
     truth = json.loads(expected.read_text(encoding="utf-8"))
     last = max(dt.date.fromisoformat(day) for day in truth["market_dates"])
     until = min(until or last, last)
@@ -86,6 +57,7 @@ def compare(warehouse: Path, expected: Path, *, until: dt.date | None = None) ->
     return {
         "closes": closes == expected_closes(truth, until=until),
         "corporate_actions": actions == expected_actions(truth, until=until),
-        "adjusted_closes": _adjusted_match(adjusted, expected_adjusted_closes(truth, until=until)),
-        "period_movers": _periods_match(periods, truth, until),
+        "adjusted_closes": adjusted == expected_adjusted_closes(truth, until=until),
+        "period_movers": {tuple(row[:3]): tuple(row[3:]) for row in periods}
+        == expected_period_movers(truth, until=until),
     }

@@ -13,7 +13,7 @@ import duckdb
 
 from dagster_project.core.dating.market_time import PKT
 from dagster_project.settings import Settings
-from dagster_project.tools.synth.truth import FOUR, expected_period_movers
+from dagster_project.tools.synth.truth import expected_period_movers
 from tests.builds import copy_build, query
 from tests.captures import day_page, write
 from tests.support import run_cli
@@ -30,11 +30,9 @@ def test_period_returns_equal_the_ground_truth(synthetic_build: Settings) -> Non
     )
     found = {tuple(row[:3]): tuple(row[3:]) for row in rows}
     assert found.keys() == expected.keys()
-    for key, (*values, change) in found.items():
-        *wanted, wanted_change = expected[key]
-        assert values == wanted, key
-        # The warehouse divides in doubles: the last of four decimals may round the other way.
-        assert abs(change - wanted_change) <= FOUR, key
+    for key, values in found.items():
+        # Exactly: the warehouse rounds its doubles as exact arithmetic does (round_exact).
+        assert values == expected[key], key
     # The synthetic week of 14 Oct 2024 has four sessions; its symbols are seen on all four.
     assert query(
         synthetic_build,

@@ -11,12 +11,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from dagster_project.core.dating.periods import PERIOD_KINDS, period_start
 
 #: The adjusted closes' and period returns' scale (``decimal(18, 4)``).
 FOUR = Decimal("0.0001")
+
+
+def _rounded(value: Fraction) -> Decimal:
+    """``value`` rounded half away from zero to four decimals, exactly: a ratio such as 1.00 /
+    4.48 has no finite decimal form, and a Decimal rounded to its context's 28 digits could put
+    4.34 x 1.00 / 4.48 = 0.96875 just below the half (0.9687 instead of 0.9688)."""
+    scaled = abs(value) * 10_000
+    units = int(scaled + Fraction(1, 2))  # floor, as the value is not negative
+    return (Decimal(units if value >= 0 else -units) / 10_000).quantize(FOUR, ROUND_HALF_UP)
+
 
 Truth = Mapping[str, Any]
 
@@ -69,19 +80,19 @@ def expected_actions(
     return sorted(rows, key=lambda row: (row[0], row[1]))
 
 
-def _ratios(truth: Truth, until: dt.date | None) -> dict[str, list[tuple[dt.date, Decimal]]]:
-    ratios: dict[str, list[tuple[dt.date, Decimal]]] = {}
+def _ratios(truth: Truth, until: dt.date | None) -> dict[str, list[tuple[dt.date, Fraction]]]:
+    ratios: dict[str, list[tuple[dt.date, Fraction]]] = {}
     for action in _actions(truth, until):
-        ratio = Decimal(action["prev_close_printed"]) / Decimal(action["close_before"])
+        ratio = Fraction(action["prev_close_printed"]) / Fraction(action["close_before"])
         ratios.setdefault(action["symbol"], []).append(
             (dt.date.fromisoformat(action["market_date"]), ratio)
         )
     return ratios
 
 
-def _factor(ratios: list[tuple[dt.date, Decimal]], after: dt.date, upto: dt.date) -> Decimal:
-    """The product of the ratios of the actions in (``after``, ``upto``]."""
-    factor = Decimal(1)
+def _factor(ratios: list[tuple[dt.date, Fraction]], after: dt.date, upto: dt.date) -> Fraction:
+    """The product of the ratios of the actions in (``after``, ``upto``], exactly."""
+    factor = Fraction(1)
     for when, ratio in ratios:
         factor *= ratio if after < when <= upto else 1
     return factor
@@ -93,9 +104,9 @@ def expected_adjusted_closes(
     """(market date, symbol) → ``adjusted_close``: the close times every later action's ratio."""
     ratios = _ratios(truth, until)
     return {
-        (day, symbol): (
-            _number(close) * _factor(ratios.get(symbol, []), day, dt.date.max)
-        ).quantize(FOUR, rounding=ROUND_HALF_UP)
+        (day, symbol): _rounded(
+            Fraction(_number(close)) * _factor(ratios.get(symbol, []), day, dt.date.max)
+        )
         for day, facts in _days(truth, until).items()
         for symbol, (close, _change, _pct) in facts["quotes"].items()
     }
@@ -122,7 +133,7 @@ def expected_period_movers(
     for key, rows in closes.items():
         (first_day, first), (last_day, last) = min(rows), max(rows)
         factor = _factor(ratios.get(key[2], []), first_day, last_day)
-        first_adjusted = (first * factor).quantize(FOUR, rounding=ROUND_HALF_UP)
-        change = (100 * (last / first_adjusted - 1)).quantize(FOUR, rounding=ROUND_HALF_UP)
+        first_adjusted = _rounded(Fraction(first) * factor)
+        change = _rounded(100 * (Fraction(last) / Fraction(first_adjusted) - 1))
         expected[key] = (first_day, last_day, first_adjusted, last, len(rows), change)
     return expected

@@ -31,32 +31,32 @@
 
 
 {#
-    A fingerprint of the multiset of a group's `text` values, whatever their order: md5 of the
-    row count and of two sums of 60-bit slices of each text's md5 (120 bits of hash; sums as
-    decimal(38, 0), which neither engine overflows). The same value on DuckDB and Spark.
-    Sums stream with one small state a group; an ordered `string_agg` buffers every row of the
-    group instead, and over the 100x ten-year history (~90 M quote rows) it exhausted DuckDB's
-    memory_limit (docs/scaling.md).
+    A fingerprint of the multiset of a group's items, whatever their order, from `item_md5`,
+    each item's md5 (hex): md5 of the item count and of two sums of 60-bit slices of the items'
+    md5s (120 bits of hash; sums as decimal(38, 0), which neither engine overflows). The same
+    value on DuckDB and Spark. Sums stream with one small state a group; an ordered
+    `string_agg` buffers every row of the group instead, and over the 100x ten-year history
+    (~90 M quote rows) it exhausted DuckDB's memory_limit (docs/scaling.md).
 #}
-{% macro multiset_fingerprint(text) -%}
+{% macro multiset_fingerprint(item_md5) -%}
     md5({{ concat_text(
         'count(*)',
-        "':'", 'sum(' ~ md5_slice_number(text, 1) ~ ')',
-        "':'", 'sum(' ~ md5_slice_number(text, 16) ~ ')'
+        "':'", 'sum(' ~ hex_slice_number(item_md5, 1) ~ ')',
+        "':'", 'sum(' ~ hex_slice_number(item_md5, 16) ~ ')'
     ) }})
 {%- endmacro %}
 
-{# The 15 hex digits of md5(`text`) from position `start` as a decimal(38, 0) (60 bits). #}
-{% macro md5_slice_number(text, start) -%}
-    {{ return(adapter.dispatch('md5_slice_number', 'market_snapshots')(text, start)) }}
+{# The 15 hex digits of `hex` from position `start` (1-based) as a decimal(38, 0): 60 bits. #}
+{% macro hex_slice_number(hex, start) -%}
+    {{ return(adapter.dispatch('hex_slice_number', 'market_snapshots')(hex, start)) }}
 {%- endmacro %}
 
-{% macro duckdb__md5_slice_number(text, start) -%}
-    cast(cast('0x' || substr(md5({{ text }}), {{ start }}, 15) as bigint) as decimal(38, 0))
+{% macro duckdb__hex_slice_number(hex, start) -%}
+    cast(cast('0x' || substr({{ hex }}, {{ start }}, 15) as bigint) as decimal(38, 0))
 {%- endmacro %}
 
-{% macro spark__md5_slice_number(text, start) -%}
-    cast(conv(substr(md5({{ text }}), {{ start }}, 15), 16, 10) as decimal(38, 0))
+{% macro spark__hex_slice_number(hex, start) -%}
+    cast(conv(substr({{ hex }}, {{ start }}, 15), 16, 10) as decimal(38, 0))
 {%- endmacro %}
 
 

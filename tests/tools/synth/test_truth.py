@@ -89,3 +89,36 @@ def test_period_returns_are_adjusted_within_the_period() -> None:
         1,
         Decimal("0.0000"),
     )
+
+
+def test_an_exact_half_rounds_up_though_the_ratio_has_no_decimal_form() -> None:
+    """A 5-for-1 split printed as 4.48 → 1.00 (ratio 1.00 / 4.48): the close 4.34 before it is
+    0.96875 exactly, 0.9688 rounded half up (with the ratio as a 28-digit Decimal it was just
+    below the half: 0.9687). A bench history of ten years at 100x holds such a close."""
+    truth = {
+        "market_dates": {
+            "2017-01-02": {"quotes": {"Z": ["4.34", "0.00", "0.00"]}, "indices": {}},
+            "2017-07-27": {"quotes": {"Z": ["1.42", "0.42", "42.00"]}, "indices": {}},
+        },
+        "corporate_actions": [
+            {
+                "market_date": "2017-07-27",
+                "symbol": "Z",
+                "close_before": "4.48",
+                "prev_close_printed": "1.00",
+                "adjustment_factor": 1.00 / 4.48,
+            }
+        ],
+    }
+    first = dt.date(2017, 1, 2)
+    assert expected_adjusted_closes(truth)[(first, "Z")] == Decimal("0.9688")
+    year = expected_period_movers(truth)[("year", dt.date(2017, 1, 1), "Z")]
+    # 100 x (1.42 / 0.9688 - 1) = 46.57308...
+    assert year == (
+        first,
+        dt.date(2017, 7, 27),
+        Decimal("0.9688"),
+        Decimal("1.42"),
+        2,
+        Decimal("46.5731"),
+    )

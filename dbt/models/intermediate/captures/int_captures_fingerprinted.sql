@@ -19,21 +19,21 @@ index_levels as (
 fingerprint_items as (
     select
         sha256,
-        {{ concat_text("'q:'", 'symbol', "'='", 'close_price', "'/'", 'change') }} as item
+        md5({{ concat_text("'q:'", 'symbol', "'='", 'close_price', "'/'", 'change') }}) as item_md5
     from quotes
 
     union all
 
     select
         sha256,
-        {{ concat_text("'i:'", 'index_code', "'='", 'level', "'/'", 'change') }} as item
+        md5({{ concat_text("'i:'", 'index_code', "'='", 'level', "'/'", 'change') }}) as item_md5
     from index_levels
 ),
 
 fingerprints as (
     select
         sha256,
-        {{ multiset_fingerprint('item') }} as quote_fingerprint
+        {{ multiset_fingerprint('item_md5') }} as quote_fingerprint
     from fingerprint_items
     group by sha256
 ),

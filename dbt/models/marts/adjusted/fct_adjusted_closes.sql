@@ -31,10 +31,9 @@ final as (
         closes.symbol,
         closes.close_price,
         coalesce(later_actions.adjustment_factor, 1.0) as adjustment_factor,
-        cast(
-            round(closes.close_price * coalesce(later_actions.adjustment_factor, 1.0), 4)
-            as decimal(18, 4)
-        ) as adjusted_close
+        {{ round_exact(
+            'closes.close_price * coalesce(later_actions.adjustment_factor, 1.0)', 4
+        ) }} as adjusted_close
     from closes
     left join later_actions
         on

@@ -71,9 +71,9 @@ final as (
         first_level.level as first_level,
         last_level.level as last_level,
         cast(last_level.level - first_level.level as decimal(18, 2)) as change,
-        cast(round(
-            100 * (cast(last_level.level as double) / cast(first_level.level as double) - 1), 4
-        ) as decimal(18, 4)) as change_pct,
+        {{ round_exact(
+            '100 * (cast(last_level.level as double) / cast(first_level.level as double) - 1)', 4
+        ) }} as change_pct,
         cast(observed.sessions_observed as integer) as sessions_observed,
         cast(period_sessions.sessions_in_period as integer) as sessions_in_period
     from observed

@@ -93,9 +93,9 @@ measured as (
         observed.symbol,
         observed.first_market_date,
         observed.last_market_date,
-        cast(round(
-            first_close.close_price * coalesce(period_factors.adjustment_factor, 1.0), 4
-        ) as decimal(18, 4)) as first_adjusted_close,
+        {{ round_exact(
+            'first_close.close_price * coalesce(period_factors.adjustment_factor, 1.0)', 4
+        ) }} as first_adjusted_close,
         cast(last_close.close_price as decimal(18, 4)) as last_adjusted_close,
         observed.sessions_observed,
         period_sessions.sessions_in_period
@@ -126,10 +126,10 @@ measured as (
 returns as (
     select
         *,
-        cast(round(
-            100 * (cast(last_adjusted_close as double) / cast(first_adjusted_close as double) - 1),
+        {{ round_exact(
+            '100 * (cast(last_adjusted_close as double) / cast(first_adjusted_close as double) - 1)',
             4
-        ) as decimal(18, 4)) as return_pct,
+        ) }} as return_pct,
         2 * sessions_observed >= sessions_in_period as is_ranked
     from measured
     where first_adjusted_close > 0
