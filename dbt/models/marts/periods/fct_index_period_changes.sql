@@ -72,7 +72,9 @@ final as (
         last_level.level as last_level,
         cast(last_level.level - first_level.level as decimal(18, 2)) as change,
         {{ round_exact(
-            '100 * (cast(last_level.level as double) / cast(first_level.level as double) - 1)', 4
+            'cast(100 * (last_level.level - first_level.level) as double)'
+            ~ ' / cast(first_level.level as double)',
+            4
         ) }} as change_pct,
         cast(observed.sessions_observed as integer) as sessions_observed,
         cast(period_sessions.sessions_in_period as integer) as sessions_in_period

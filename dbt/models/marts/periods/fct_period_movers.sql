@@ -126,8 +126,11 @@ measured as (
 returns as (
     select
         *,
+        -- The difference in decimals (exact), then one division: (last / first - 1) in doubles
+        -- loses digits to the subtraction when the return is small.
         {{ round_exact(
-            '100 * (cast(last_adjusted_close as double) / cast(first_adjusted_close as double) - 1)',
+            'cast(100 * (last_adjusted_close - first_adjusted_close) as double)'
+            ~ ' / cast(first_adjusted_close as double)',
             4
         ) }} as return_pct,
         2 * sessions_observed >= sessions_in_period as is_ranked
